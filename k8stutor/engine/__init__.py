@@ -1,0 +1,1 @@
+"""The simulated cluster: stdlib + PyYAML only; never imports a UI toolkit."""
