@@ -1,0 +1,1 @@
+"""Simulated containers: image catalogue, the safe mini-shell, per-container filesystems."""

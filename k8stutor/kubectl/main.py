@@ -1,0 +1,274 @@
+"""The built-in kubectl: command table, global flags, dispatch and cobra's error texts.
+
+``Kubectl(cluster).run(["get", "pods"])`` returns a Result; nothing is printed.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from ..engine.errors import StatusError
+from .config import KubeConfig
+from .flags import Flag, FlagError, Parsed, parse
+from .result import CommandError, Result
+
+if TYPE_CHECKING:
+    from ..engine.cluster import Cluster
+
+GLOBAL_FLAGS = [
+    Flag("namespace", "string", "n", help="If present, the namespace scope for this CLI request"),
+    Flag("context", "string", help="The name of the kubeconfig context to use"),
+    Flag("cluster", "string", help="The name of the kubeconfig cluster to use"),
+    Flag("user", "string", help="The name of the kubeconfig user to use"),
+    Flag("kubeconfig", "string", help="Path to the kubeconfig file to use for CLI requests."),
+    Flag("server", "string", "s", help="The address and port of the Kubernetes API server"),
+    Flag("as", "string", help="Username to impersonate for the operation."),
+    Flag("as-group", "stringArray", help="Group to impersonate for the operation."),
+    Flag("as-uid", "string", help="UID to impersonate for the operation."),
+    Flag("request-timeout", "string", default="0", help="The length of time to wait before giving up on a single "
+                                                          "server request."),
+    Flag("v", "string", "v", default="0", help="number for the log level verbosity"),
+    Flag("insecure-skip-tls-verify", "bool", default=False),
+    Flag("token", "string"),
+    Flag("username", "string"),
+    Flag("password", "string"),
+    Flag("certificate-authority", "string"),
+    Flag("client-certificate", "string"),
+    Flag("client-key", "string"),
+    Flag("tls-server-name", "string"),
+    Flag("cache-dir", "string"),
+    Flag("match-server-version", "bool", default=False),
+    Flag("warnings-as-errors", "bool", default=False),
+    Flag("disable-compression", "bool", default=False),
+    Flag("profile", "string", default="none"),
+    Flag("profile-output", "string", default="profile.pprof"),
+    Flag("log-flush-frequency", "string", default="5s"),
+]
+
+# Top-level commands in the order kubectl registers them (cobra suggests in this order).
+COMMAND_ORDER = [
+    "create", "expose", "run", "set", "explain", "get", "edit", "delete", "rollout", "scale", "autoscale",
+    "certificate", "cluster-info", "top", "cordon", "uncordon", "drain", "taint", "describe", "logs", "attach",
+    "exec", "port-forward", "proxy", "cp", "auth", "debug", "events", "diff", "apply", "patch", "replace", "wait",
+    "kustomize", "label", "annotate", "completion", "alpha", "api-resources", "api-versions", "config", "plugin",
+    "version", "options",
+]
+
+
+@dataclass
+class Command:
+    """One kubectl command (or sub-command): its flags and handler."""
+
+    name: str
+    handler: Callable[[Ctx], None] | None
+    flags: list[Flag] = field(default_factory=list)
+    subcommands: dict[str, Command] = field(default_factory=dict)
+    aliases: tuple[str, ...] = ()
+    short: str = ""
+    usage: str = ""
+    # Commands the built-in kubectl does not simulate yet answer with a clear message instead.
+    missing: str = ""
+
+
+@dataclass
+class Ctx:
+    """What a command handler works with."""
+
+    kubectl: Kubectl
+    parsed: Parsed
+    result: Result
+    path: list[str]
+    stdin: bytes = b""
+
+    @property
+    def cluster(self) -> Cluster:
+        return self.kubectl.cluster
+
+    @property
+    def api(self) -> Any:
+        return self.kubectl.cluster.api
+
+    @property
+    def args(self) -> list[str]:
+        return self.parsed.args
+
+    def flag(self, name: str, default: Any = None) -> Any:
+        v = self.parsed.flags.get(name, default)
+        return default if v is None else v
+
+    def changed(self, name: str) -> bool:
+        return name in self.parsed.changed
+
+    @property
+    def namespace(self) -> str:
+        return self.parsed.flags.get("namespace") or self.kubectl.config.current_namespace()
+
+    @property
+    def namespace_explicit(self) -> bool:
+        return bool(self.parsed.flags.get("namespace"))
+
+    @property
+    def cmd_path(self) -> str:
+        return " ".join(["kubectl", *self.path])
+
+    def out(self, text: str) -> None:
+        self.result.stdout += text
+
+    def err(self, text: str) -> None:
+        self.result.stderr += text
+
+    def usage_error(self, message: str) -> CommandError:
+        return CommandError(f"error: {message}\nSee '{self.cmd_path} -h' for help and examples")
+
+    def now(self) -> float:
+        return self.kubectl.cluster.now()
+
+    def read_path(self, path: str) -> bytes:
+        full = path if os.path.isabs(path) else os.path.join(self.kubectl.cwd, path)
+        with open(full, "rb") as fh:
+            return fh.read(64 * 1024 * 1024)
+
+
+def levenshtein(a: str, b: str) -> int:
+    a, b = a.lower(), b.lower()
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        prev = cur
+    return prev[-1]
+
+
+class Kubectl:
+    """kubectl bound to one cluster and one kubeconfig."""
+
+    def __init__(self, cluster: Cluster, config: KubeConfig | None = None, cwd: str | None = None,
+                 env: dict[str, str] | None = None) -> None:
+        from .commands import build_commands
+
+        self.cluster = cluster
+        self.config = config or KubeConfig.default()
+        self.cwd = cwd or os.getcwd()
+        self.env = env if env is not None else {}
+        self.commands: dict[str, Command] = build_commands()
+        # An editor callback the host may install for `kubectl edit` (takes text, returns edited text or None).
+        self.editor: Callable[[str], str | None] | None = None
+
+    def run(self, argv: list[str], stdin: bytes = b"") -> Result:
+        """Run one kubectl command line (without the leading ``kubectl``)."""
+        result = Result()
+        try:
+            self._dispatch(argv, stdin, result)
+        except CommandError as e:
+            result.fail(e.message, e.code)
+        except StatusError as e:
+            result.fail(format_status_error(e), 1)
+        except FlagError as e:
+            result.fail(f"error: {e}", 1)
+        return result
+
+    def _dispatch(self, argv: list[str], stdin: bytes, result: Result) -> None:
+        # Find the command path: the first non-flag words that name commands.
+        path: list[str] = []
+        table = self.commands
+        cmd: Command | None = None
+        i = 0
+        rest: list[str] = []
+        skip_next = False
+        global_with_values = {"-n", "--namespace", "--context", "--cluster", "--user", "--kubeconfig", "-s",
+                              "--server", "--as", "--as-group", "--request-timeout", "-v"}
+        words = []
+        for idx, a in enumerate(argv):
+            if skip_next:
+                skip_next = False
+                continue
+            if a == "--":
+                break
+            if a.startswith("-"):
+                if a in global_with_values:
+                    skip_next = True
+                continue
+            words.append((idx, a))
+        consumed: set[int] = set()
+        for idx, w in words:
+            if cmd is not None and not cmd.subcommands:
+                break
+            sub = table.get(w) if cmd is None else cmd.subcommands.get(w)
+            if sub is None:
+                # aliases
+                candidates = (self.commands if cmd is None else cmd.subcommands).values()
+                sub = next((c for c in candidates if w in c.aliases), None)
+            if sub is None:
+                if cmd is None:
+                    raise CommandError(self._unknown_command(w), 1)
+                break
+            cmd = sub
+            path.append(sub.name)
+            consumed.add(idx)
+        if cmd is None:
+            if not argv or all(a.startswith("-") for a in argv):
+                from .commands.info import root_help
+
+                if any(a in ("-h", "--help") for a in argv) or not argv:
+                    result.out(root_help())
+                    return
+                try:
+                    parse(argv, GLOBAL_FLAGS + [Flag("help", "bool", "h")])
+                except FlagError as e:
+                    raise CommandError(f"Error: {e}\nSee 'kubectl --help' for usage.") from None
+                result.out(root_help())
+                return
+            raise CommandError(self._unknown_command(words[0][1] if words else argv[0]), 1)
+        rest = [a for idx, a in enumerate(argv) if idx not in consumed]
+        flags = GLOBAL_FLAGS + cmd.flags + [Flag("help", "bool", "h")]
+        cmd_path = " ".join(["kubectl", *path])
+        try:
+            parsed = parse(rest, flags)
+        except FlagError as e:
+            raise CommandError(f"Error: {e}\nSee '{cmd_path} --help' for usage.") from None
+        if parsed.flags.get("help"):
+            from .commands.info import command_help
+
+            result.out(command_help(cmd, path))
+            return
+        if cmd.handler is None:
+            if cmd.subcommands:
+                if parsed.args:
+                    raise CommandError(
+                        f"error: unknown command \"{parsed.args[0]}\"\nSee '{cmd_path} -h' for help and examples")
+                from .commands.info import command_help
+
+                result.out(command_help(cmd, path))
+                return
+            raise CommandError(cmd.missing or f"error: {cmd_path} is not available in k8stutor yet")
+        if parsed.flags.get("as") or parsed.flags.get("as-group"):
+            pass  # impersonation is honoured by the API once authorization exists
+        ctx = Ctx(self, parsed, result, path, stdin)
+        cmd.handler(ctx)
+
+    def _unknown_command(self, word: str) -> str:
+        suggestions = [
+            name for name in COMMAND_ORDER
+            if name in self.commands and (levenshtein(word, name) <= 2 or name.startswith(word.lower()))
+        ]
+        msg = f'Error: unknown command "{word}" for "kubectl"'
+        if suggestions:
+            msg += "\n\nDid you mean this?\n" + "".join(f"\t{s}\n" for s in suggestions) + "\n"
+        return msg
+
+
+def format_status_error(e: StatusError, context: str = "") -> str:
+    """kubectl's rendering of an API error: ``Error from server (NotFound): pods "x" not found``."""
+    if e.code == 422 and e.reason == "Invalid":
+        from ..engine.api.field_errors import kubectl_invalid_message
+
+        return kubectl_invalid_message(e.status)
+    reason = e.reason or "Unknown"
+    if e.code == 500 and not e.reason:
+        reason = "InternalError"
+    prefix = f"Error from server ({reason}): " if reason not in ("", "Unknown") else "Error from server: "
+    return f"{prefix}{context}{e.message}"
