@@ -360,3 +360,51 @@ def test_live_success_cases_match_kubectl(tmp_path: Path) -> None:
 @pytest.mark.parametrize("template", [t for t, _ in EXEC_ERRORS] + [t for t, _ in PARSE_ERRORS][:8])
 def test_live_errors_match_kubectl(tmp_path: Path, template: str) -> None:
     assert _real(tmp_path, OBJ, template) == _mine(OBJ, template)
+
+
+def test_long_templates_do_not_exhaust_the_stack() -> None:
+    assert JSONPath("{.a}," * 5000).execute({"a": 1}) == "1," * 5000
+
+
+def test_arbitrary_input_raises_only_jsonpath_errors() -> None:
+    import random
+
+    alphabet = list("{}[]().@$*?=!<>,:'\"\\ -+0123456789abcn\n\t~")
+    obj = {"a": [1, {"b": "x", "n": None}, [2, 3]], "c": {"d": 1.5}, "items": [{"a": 1}], "kind": "List"}
+    rnd = random.Random(7)
+    for _ in range(3000):
+        template = "".join(rnd.choice(alphabet) for _ in range(rnd.randrange(1, 20)))
+        try:
+            JSONPath(template).execute(obj)
+        except JSONPathError as e:
+            assert e.stderr.startswith("error: ")
+
+
+def test_jsonpath_as_json() -> None:
+    """Captured from kubectl v1.32 ``-o jsonpath-as-json=...``."""
+    out = print_jsonpath("{.metadata.name}{.spec.items[*].name}{.spec.m}{.nope}", OBJ, as_json=True)
+    assert out == (
+        '[\n    "a"\n]\n[\n    "a",\n    "b",\n    "c"\n]\n[\n    {\n        "a": 2,\n        "z": 1\n    }\n]\n[]\n'
+    )
+
+
+@needs_kubectl
+def test_live_jsonpath_as_json(tmp_path: Path) -> None:
+    template = "{.spec.u}{range .spec.items[*]}{.name}{.sub}{end}{.spec.arr}{.spec.empty}"
+    f = tmp_path / "obj.json"
+    f.write_text(json.dumps(OBJ))
+    assert KUBECTL is not None
+    args = [
+        KUBECTL,
+        "patch",
+        "--local",
+        "-f",
+        str(f),
+        "-p",
+        "{}",
+        "--type=merge",
+        "-o",
+        f"jsonpath-as-json={template}",
+    ]
+    p = subprocess.run(args, capture_output=True, text=True, timeout=30)
+    assert (p.returncode, p.stdout) == (0, print_jsonpath(template, OBJ, as_json=True))

@@ -298,9 +298,13 @@ class Cluster:
             "store": self.store.dump(),
         }
 
-    def save(self, path: str | os.PathLike[str]) -> None:
-        """Write the whole cluster to a file atomically (a crash never leaves a half-written state file)."""
-        data = json.dumps(self.snapshot(), separators=(",", ":"), sort_keys=True)
+    def save(self, path: str | os.PathLike[str], extra: dict[str, Any] | None = None) -> None:
+        """Write the whole cluster to a file atomically (a crash never leaves a half-written state file).
+        ``extra`` carries host state (e.g. the kubeconfig) alongside the cluster."""
+        snap = self.snapshot()
+        if extra:
+            snap["extra"] = extra
+        data = json.dumps(snap, separators=(",", ":"), sort_keys=True)
         p = Path(path)
         p.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=".k8stutor-", dir=str(p.parent))

@@ -222,8 +222,7 @@ def _split_argument(registry: Registry, argument: str) -> tuple[ResourceType | N
             return rt, arg[len(gr) :].split(".")[1:]
     if candidates:
         return candidates[0], parts[1:]
-    rt = registry.resolve(head)
-    return rt, parts[1:]
+    return registry.resolve(head), parts[1:]
 
 
 def explain(

@@ -30,6 +30,7 @@ __all__ = [
     "list_object",
     "print_jsonpath",
     "go_sprint",
+    "go_json_indent",
     "go_json",
     "go_format_float",
     "go_sharp_v",
@@ -157,6 +158,17 @@ def go_json(v: Any) -> str:
     if isinstance(v, (list, tuple)):
         return "[" + ",".join(go_json(x) for x in v) + "]"
     return _json_str(str(v))
+
+
+def go_json_indent(v: Any, level: int = 0) -> str:
+    """Serialize like Go's ``json.MarshalIndent(v, "", "    ")``."""
+    pad, inner = "    " * level, "    " * (level + 1)
+    if isinstance(v, dict) and v:
+        items = [f"{inner}{_json_str(str(k))}: {go_json_indent(v[k], level + 1)}" for k in sorted(v, key=str)]
+        return "{\n" + ",\n".join(items) + "\n" + pad + "}"
+    if isinstance(v, (list, tuple)) and v:
+        return "[\n" + ",\n".join(inner + go_json_indent(x, level + 1) for x in v) + "\n" + pad + "]"
+    return go_json(v)
 
 
 def go_sprint(v: Any) -> str:
@@ -427,7 +439,13 @@ class _Parser:
         self.input = text
         self.root = _ListNode()
         self.pos = 0
-        self._parse_text(self.root)
+        # parseText / parseLeftDelim / parseRightDelim as a loop instead of Go's mutual recursion.
+        while self._parse_text(self.root):
+            self.pos += 1
+            self._consume()
+            new = _ListNode()
+            self.root.nodes.append(new)
+            self._parse_inside_action(new)
         return self.root
 
     def _consume(self) -> str:
@@ -451,24 +469,18 @@ class _Parser:
     def _backup(self) -> None:
         self.pos -= self.width
 
-    def _parse_text(self, cur: _ListNode) -> None:
+    def _parse_text(self, cur: _ListNode) -> bool:
+        """Scan text up to the next ``{``; True when an action starts there."""
         while True:
             if self.input.startswith("{", self.pos):
                 if self.pos > self.start:
                     cur.nodes.append(_TextNode(self._consume()))
-                self._parse_left_delim(cur)
-                return
+                return True
             if self._next() == _EOF:
                 break
         if self.pos > self.start:
             cur.nodes.append(_TextNode(self._consume()))
-
-    def _parse_left_delim(self, cur: _ListNode) -> None:
-        self.pos += 1
-        self._consume()
-        new = _ListNode()
-        cur.nodes.append(new)
-        self._parse_inside_action(new)
+        return False
 
     def _parse_inside_action(self, cur: _ListNode) -> None:
         # Iterative form of the Go parser's tail recursion.
@@ -477,7 +489,6 @@ class _Parser:
             if rest.startswith("}"):
                 self.pos += 1
                 self._consume()
-                self._parse_text(self.root)
                 return
             if rest.startswith("[?("):
                 self._parse_filter(cur)
@@ -762,9 +773,10 @@ def _children(v: Any) -> list[Any]:
 class JSONPath:
     """A parsed client-go JSONPath template; ``execute(data)`` renders it like ``-o jsonpath``."""
 
-    def __init__(self, template: str, allow_missing_keys: bool = True) -> None:
+    def __init__(self, template: str, allow_missing_keys: bool = True, output_json: bool = False) -> None:
         self.template = template
         self.allow_missing_keys = allow_missing_keys
+        self.output_json = output_json
         try:
             self._root = _parse(template)
         except _ParseError as e:
@@ -796,6 +808,8 @@ class JSONPath:
 
     def print_results(self, results: list[Any]) -> str:
         """client-go ``PrintResults``: values space-separated; maps/lists/null as JSON, scalars as Go prints."""
+        if self.output_json:  # -o jsonpath-as-json
+            return go_json_indent(list(results)) + "\n"
         parts = []
         for r in results:
             if r is None or isinstance(r, (dict, list)):
@@ -1021,6 +1035,9 @@ def list_object(items: list[dict[str, Any]], resource_version: str = "") -> dict
     }
 
 
-def print_jsonpath(template: str, obj: Any, allow_missing_keys: bool = True) -> str:
-    """``kubectl ... -o jsonpath=TEMPLATE`` on one object (or a List): stdout text, or JSONPathError."""
-    return JSONPath(template, allow_missing_keys).execute(obj)
+def print_jsonpath(template: str, obj: Any, allow_missing_keys: bool = True, as_json: bool = False) -> str:
+    """``kubectl ... -o jsonpath=TEMPLATE`` (``as_json``: ``-o jsonpath-as-json=``) on one object or a List.
+
+    Returns stdout; raises JSONPathError whose ``stderr`` is kubectl's complete error output.
+    """
+    return JSONPath(template, allow_missing_keys, output_json=as_json).execute(obj)

@@ -128,8 +128,29 @@ class Ctx:
 
     def read_path(self, path: str) -> bytes:
         full = path if os.path.isabs(path) else os.path.join(self.kubectl.cwd, path)
-        with open(full, "rb") as fh:
-            return fh.read(64 * 1024 * 1024)
+        return self.kubectl.files.read(full)
+
+
+class HostFiles:
+    """Read-only access to the host's files (``-f FILE``); the workstation host supplies an overlay instead."""
+
+    LIMIT = 64 * 1024 * 1024
+
+    def exists(self, path: str) -> bool:
+        return os.path.exists(path)
+
+    def isdir(self, path: str) -> bool:
+        return os.path.isdir(path)
+
+    def listdir(self, path: str) -> list[str]:
+        return sorted(os.listdir(path))
+
+    def read(self, path: str) -> bytes:
+        with open(path, "rb") as fh:
+            return fh.read(self.LIMIT)
+
+    def size(self, path: str) -> int:
+        return os.path.getsize(path)
 
 
 def levenshtein(a: str, b: str) -> int:
@@ -147,10 +168,11 @@ class Kubectl:
     """kubectl bound to one cluster and one kubeconfig."""
 
     def __init__(self, cluster: Cluster, config: KubeConfig | None = None, cwd: str | None = None,
-                 env: dict[str, str] | None = None) -> None:
+                 env: dict[str, str] | None = None, files: Any = None) -> None:
         from .commands import build_commands
 
         self.cluster = cluster
+        self.files = files or HostFiles()
         self.config = config or KubeConfig.default()
         self.cwd = cwd or os.getcwd()
         self.env = env if env is not None else {}
@@ -164,6 +186,7 @@ class Kubectl:
         try:
             self._dispatch(argv, stdin, result)
         except CommandError as e:
+            result.stdout += e.stdout
             result.fail(e.message, e.code)
         except StatusError as e:
             result.fail(format_status_error(e), 1)

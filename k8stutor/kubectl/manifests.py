@@ -216,22 +216,26 @@ def expand_list(obj: Any) -> Iterator[Any]:
 ReadFile = Callable[[str], bytes]
 
 
-def collect_paths(path: str, recursive: bool, cwd: str) -> list[str]:
+def collect_paths(path: str, recursive: bool, cwd: str, files: Any) -> list[str]:
     """Files a ``-f`` argument names (a directory contributes its .json/.yaml/.yml files)."""
     full = path if os.path.isabs(path) else os.path.join(cwd, path)
-    if not os.path.exists(full):
+    if not files.exists(full):
         raise ManifestError(f'the path "{path}" does not exist')
-    if os.path.isdir(full):
-        out = []
-        for root, dirs, files in os.walk(full):
-            dirs.sort()
-            for f in sorted(files):
-                if f.endswith(FILE_EXTENSIONS):
-                    out.append(os.path.join(root, f))
-            if not recursive:
-                break
-        return out
-    return [full]
+    if not files.isdir(full):
+        return [full]
+    out: list[str] = []
+
+    def walk(d: str) -> None:
+        for name in files.listdir(d):
+            p = os.path.join(d, name)
+            if files.isdir(p):
+                if recursive:
+                    walk(p)
+            elif name.endswith(FILE_EXTENSIONS):
+                out.append(p)
+
+    walk(full)
+    return out
 
 
 def display_path(full: str, original: str, cwd: str) -> str:

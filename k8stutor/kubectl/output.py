@@ -62,16 +62,16 @@ def render(objs: list[dict[str, Any]], output: str, *, single: bool, rt: Resourc
         if name == "jsonpath-file":
             template = _read_template(read_file, arg)
         try:
-            return print_jsonpath(template, target)
+            return print_jsonpath(template, target, as_json=name == "jsonpath-as-json")
         except JSONPathError as e:
-            raise CommandError(str(e).rstrip("\n")) from None
+            raise CommandError(e.stderr.rstrip("\n")) from None
     if name in ("custom-columns", "custom-columns-file"):
         try:
             if name == "custom-columns":
                 return render_custom_columns(arg, objs, no_headers)
             return render_custom_columns_file(_read_template(read_file, arg), objs)
         except CustomColumnsError as e:
-            raise CommandError(str(e).rstrip("\n")) from None
+            raise CommandError(e.stderr.rstrip("\n"), stdout=e.stdout) from None
     if name in ("go-template", "go-template-file", "template", "templatefile"):
         raise CommandError("error: go-template output is not available in k8stutor yet; use -o jsonpath=... "
                            "(same data, JSONPath syntax)")

@@ -32,7 +32,8 @@ class Result:
 class CommandError(Exception):
     """A command failed before or instead of producing output; ``message`` is kubectl's stderr text."""
 
-    def __init__(self, message: str, code: int = 1) -> None:
+    def __init__(self, message: str, code: int = 1, stdout: str = "") -> None:
         super().__init__(message)
         self.message = message
         self.code = code
+        self.stdout = stdout

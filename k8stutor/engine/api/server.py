@@ -19,20 +19,8 @@ from ..registry import Registry, ResourceType
 from ..selectors import parse_field_selector, parse_label_selector
 from ..store import Obj, Store, Watch, clone
 from ..timeutil import rfc3339
-from . import admission_defaults, defaulting, field_errors
+from . import admission_defaults, defaulting, field_errors, validation
 from . import patch as patching
-
-try:
-    from . import validation
-except ImportError:  # TEMP until validation lands
-    class validation:  # type: ignore[no-redef]
-        @staticmethod
-        def schema_error(*a: Any) -> None:
-            return None
-
-        @staticmethod
-        def validate(*a: Any) -> list[Any]:
-            return []
 
 RAND_ALPHABET = "bcdfghjklmnpqrstvwxz2456789"
 
@@ -517,6 +505,54 @@ class APIServer:
         final = self.store.delete(rt.group_resource, ns, name)
         self._after(rt, "delete", final or obj)
         return clone(final or obj)
+
+    def bind(self, namespace: str, name: str, node: str, *, uid: str | None = None) -> Obj:
+        """POST pods/NAME/binding: assign a pod to a node (sets spec.nodeName and PodScheduled=True)."""
+        pod = self.store.get("pods", namespace, name)
+        if pod is None:
+            raise errors.not_found("", "pods", name)
+        if uid and pod["metadata"].get("uid") != uid:
+            raise errors.conflict("", "pods", name)
+        if pod["metadata"].get("deletionTimestamp"):
+            raise errors.StatusError(409, "Conflict", f"pod {name} is being deleted, cannot be assigned to a host")
+        if pod.get("spec", {}).get("nodeName"):
+            raise errors.StatusError(
+                409, "Conflict", f"pod {name} is already assigned to node \"{pod['spec']['nodeName']}\"")
+        new = dict(pod)
+        new["spec"] = dict(pod["spec"], nodeName=node)
+        status = dict(pod.get("status") or {})
+        conds = [c for c in status.get("conditions") or [] if c.get("type") != "PodScheduled"]
+        conds.append({"lastProbeTime": None, "lastTransitionTime": rfc3339(self.now()), "status": "True",
+                      "type": "PodScheduled"})
+        status["conditions"] = conds
+        new["status"] = status
+        new["metadata"] = dict(pod["metadata"])
+        stored = self.store.put("pods", new)
+        self._after(self.rt_for("pods"), "update", stored)
+        return stored
+
+    def evict(self, namespace: str, name: str, grace_period: int | None = None, dry_run: bool = False) -> Obj:
+        """POST pods/NAME/eviction: a delete that honours PodDisruptionBudgets (429 when it would violate one)."""
+        pod = self.store.get("pods", namespace, name)
+        if pod is None:
+            raise errors.not_found("", "pods", name)
+        from ..selectors import selector_from_label_selector
+
+        labels = pod["metadata"].get("labels") or {}
+        for pdb in self.store.list("poddisruptionbudgets.policy", namespace):
+            sel = selector_from_label_selector((pdb.get("spec") or {}).get("selector"))
+            if sel.matches(labels) and pod.get("status", {}).get("phase") not in ("Succeeded", "Failed"):
+                allowed = int((pdb.get("status") or {}).get("disruptionsAllowed", 0))
+                if allowed <= 0:
+                    raise errors.StatusError(
+                        429, "TooManyRequests",
+                        "Cannot evict pod as it would violate the pod's disruption budget.",
+                        {"causes": [{"reason": "DisruptionBudget", "message":
+                                     f"The disruption budget {pdb['metadata']['name']} needs "
+                                     f"{(pdb.get('status') or {}).get('desiredHealthy', 0)} healthy pods and has "
+                                     f"{(pdb.get('status') or {}).get('currentHealthy', 0)} currently"}]},
+                    )
+        return self.delete("pods", name, namespace, grace_period=grace_period, dry_run=dry_run)
 
     def finalize_pod(self, name: str, namespace: str) -> None:
         """The kubelet's final DELETE with grace 0 once containers are gone."""

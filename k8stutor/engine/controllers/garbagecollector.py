@@ -56,6 +56,10 @@ class GarbageCollector(Controller):
                 del self.uids[uid]
             for u in self.owners_of.pop(key, ()):
                 self.dependents.get(u, set()).discard(key)
+                owner_key = self.uids.get(u)
+                if owner_key is not None:
+                    # A foreground-deleting owner waits for its last dependent to go.
+                    self.queue.add(owner_key)
             for dep in sorted(self.dependents.get(uid, ())):
                 self.queue.add(dep)
             return

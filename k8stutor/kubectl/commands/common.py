@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 from ...engine.registry import REMOVED_API_VERSIONS, ResourceType
@@ -40,7 +39,7 @@ def load_manifests(ctx: Ctx, filenames: list[str], errors: list[str]) -> list[Ma
             sources = [("-", "STDIN")]
         else:
             try:
-                paths = collect_paths(fname, bool(ctx.flag("recursive")), ctx.kubectl.cwd)
+                paths = collect_paths(fname, bool(ctx.flag("recursive")), ctx.kubectl.cwd, ctx.kubectl.files)
             except ManifestError as e:
                 errors.append(f"error: {e}")
                 continue
@@ -50,11 +49,10 @@ def load_manifests(ctx: Ctx, filenames: list[str], errors: list[str]) -> list[Ma
                 data = ctx.stdin
             else:
                 try:
-                    if os.path.getsize(path) > 8 * 1024 * 1024:
+                    if ctx.kubectl.files.size(path) > 8 * 1024 * 1024:
                         errors.append(f"error: error reading {shown}: file is too large (the limit is 8 MiB)")
                         continue
-                    with open(path, "rb") as fh:
-                        data = fh.read()
+                    data = ctx.kubectl.files.read(path)
                 except OSError as e:
                     errors.append(f"error: error reading {shown}: {e.strerror}")
                     continue

@@ -207,15 +207,13 @@ def _no_resources(ctx: Ctx, all_ns: bool, namespace: str | None, results: list[A
 
 
 def _sort(results: list[tuple[ResourceType, dict[str, Any]]], sort_by: str) -> list[tuple[ResourceType, dict[str, Any]]]:
-    try:
-        from ..sorting import sort_objects
-    except ImportError:  # pragma: no cover
-        return results
+    from ..sorting import SortError, sort_objects
+
     objs = [o for _, o in results]
     try:
         ordered = sort_objects(objs, sort_by)
-    except Exception as e:  # the sorting module raises its own error types with kubectl's text
-        raise CommandError(str(e) if str(e).startswith("error") else f"error: {e}") from None
+    except SortError as e:
+        raise CommandError(e.stderr.rstrip("\n")) from None
     pos = {id(o): rt for rt, o in results}
     return [(pos[id(o)], o) for o in ordered]
 

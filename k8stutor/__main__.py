@@ -1,0 +1,7 @@
+"""``python -m k8stutor``."""
+
+import sys
+
+from .cli import main
+
+sys.exit(main())

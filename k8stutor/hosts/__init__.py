@@ -1,0 +1,1 @@
+"""Non-Textual front ends: the shell (REPL and transcript runner) and, later, the HTTP API server."""

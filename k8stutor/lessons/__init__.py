@@ -1,0 +1,1 @@
+"""Lesson packs: the model, loader, linter and check evaluator (arrives with its issue)."""
