@@ -9,11 +9,12 @@ failures raise `GeneratorError` whose text is what kubectl writes to stderr.
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import json
 import os
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import ROUND_CEILING, Decimal, InvalidOperation
 from typing import Any
 
@@ -215,25 +216,55 @@ def _resolve(path: str, cwd: str | None) -> str:
     return path if os.path.isabs(path) or cwd is None else os.path.join(cwd, path)
 
 
+class _HostFiles:
+    """Default file access for --from-file and friends: the host's files (read-only)."""
+
+    def exists(self, path: str) -> bool:
+        return os.path.exists(path)
+
+    def isdir(self, path: str) -> bool:
+        return os.path.isdir(path)
+
+    def listdir(self, path: str) -> list[str]:
+        return sorted(os.listdir(path))
+
+    def read(self, path: str) -> bytes:
+        with open(path, "rb") as fh:
+            return fh.read()
+
+
+FILES: Any = _HostFiles()
+
+
+@contextlib.contextmanager
+def using_files(files: Any) -> Iterator[None]:
+    """Read generator input files through ``files`` (the shell's workstation overlay) for a while."""
+    global FILES
+    saved = FILES
+    FILES = files
+    try:
+        yield
+    finally:
+        FILES = saved
+
+
 def _file_entries(sources: Iterable[str], cwd: str | None) -> list[tuple[str, bytes]]:
     """(key, content) pairs for --from-file sources, expanding directories to their regular files."""
     out: list[tuple[str, bytes]] = []
     for source in sources:
         key, path = _parse_file_source(source)
         full = _resolve(path, cwd)
-        if not os.path.exists(full):
+        if not FILES.exists(full):
             raise GeneratorError(f"error reading {path}: no such file or directory")
-        if os.path.isdir(full):
+        if FILES.isdir(full):
             if "=" in source:
                 raise GeneratorError("cannot give a key name for a directory path")
-            for item in sorted(os.listdir(full)):
+            for item in FILES.listdir(full):
                 item_path = os.path.join(full, item)
-                if os.path.isfile(item_path) and not os.path.islink(item_path):
-                    with open(item_path, "rb") as fh:
-                        out.append((item, fh.read()))
+                if FILES.exists(item_path) and not FILES.isdir(item_path) and not os.path.islink(item_path):
+                    out.append((item, FILES.read(item_path)))
         else:
-            with open(full, "rb") as fh:
-                out.append((key, fh.read()))
+            out.append((key, FILES.read(full)))
     return out
 
 
@@ -242,12 +273,11 @@ def _env_file_entries(
 ) -> list[tuple[str, str]]:
     """cmdutil.AddFromEnvFile: KEY=VALUE lines; blank lines and '#' comments skipped; bare KEY reads environ."""
     full = _resolve(path, cwd)
-    if not os.path.exists(full):
+    if not FILES.exists(full):
         raise GeneratorError(f"error reading {path}: no such file or directory")
-    if os.path.isdir(full):
+    if FILES.isdir(full):
         raise GeneratorError(f"env {what} file cannot be a directory")
-    with open(full, "rb") as fh:
-        raw = fh.read()
+    raw = FILES.read(full)
     out: list[tuple[str, str]] = []
     lines = raw.split(b"\n")
     if lines and lines[-1] == b"":
@@ -493,10 +523,9 @@ def create_secret_tls(
     blobs: list[bytes] = []
     for path in (cert_path, key_path):
         full = _resolve(path, cwd)
-        if not os.path.isfile(full):
+        if not FILES.exists(full) or FILES.isdir(full):
             raise GeneratorError(f"open {path}: no such file or directory")
-        with open(full, "rb") as fh:
-            blobs.append(fh.read())
+        blobs.append(FILES.read(full))
     cert, key = blobs
     cert_types = [m.group(1) for m in _PEM_RE.finditer(cert)]
     if not cert_types:

@@ -13,7 +13,6 @@ LATER = {
     "scale": "the workload controllers",
     "autoscale": "the HorizontalPodAutoscaler controller",
     "set": "the workload controllers",
-    "expose": "Services and kube-proxy",
     "top": "metrics-server",
     "cordon": "the kubelet and node lifecycle",
     "uncordon": "the kubelet and node lifecycle",
@@ -45,7 +44,7 @@ def _later(name: str, what: str) -> Command:
 
 
 def build_commands() -> dict[str, Command]:
-    from .create import create_command, run_command
+    from .create import create_command, expose_command, run_command
 
     cmds: dict[str, Command] = {
         "get": Command("get", cmd_get, GET_FLAGS, short="Display one or many resources"),
@@ -53,6 +52,7 @@ def build_commands() -> dict[str, Command]:
                             short="Show details of a specific resource or group of resources"),
         "create": create_command(),
         "run": run_command(),
+        "expose": expose_command(),
         "apply": Command("apply", apply_cmds.cmd_apply, apply_cmds.APPLY_FLAGS,
                          short="Apply a configuration to a resource by file name or stdin"),
         "replace": Command("replace", apply_cmds.cmd_replace, apply_cmds.REPLACE_FLAGS,

@@ -91,7 +91,7 @@ def cmd_api_resources(ctx: Ctx) -> None:
         rts.append(rt)
     sort_by = ctx.flag("sort-by")
     if sort_by and sort_by not in ("name", "kind"):
-        raise CommandError(f'error: --sort-by accepts only name or kind')
+        raise CommandError('error: --sort-by accepts only name or kind')
     groups = registry.groups()
     rank = {g: i for i, g in enumerate(sorted(groups, key=lambda g: (g != "", g)))}
     if sort_by == "kind":

@@ -159,7 +159,7 @@ def _label_like(ctx: Ctx, field: str, what: str, past: str) -> None:
                     break
             else:
                 pass
-            if errors and errors[-1].startswith(f"error: '"):
+            if errors and errors[-1].startswith("error: '"):
                 continue
         new = dict(current)
         new.update(add)

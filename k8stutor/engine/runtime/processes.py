@@ -1,0 +1,417 @@
+"""Container processes in virtual time.
+
+A container's main process (its entrypoint/cmd, or the pod's command/args) runs in the mini-shell on a private
+copy of the container filesystem. Every effect — a line of output, a file written or removed, a port opened,
+memory allocated, the exit — is recorded with the virtual offset (seconds since start) at which it happened,
+because ``sleep`` only moves that offset. The runtime then applies the effects to the live container at those
+instants, so an exec probe at t=35s sees what the process had done by then. A process that is still running at
+the horizon is simply "running"; it is re-run with a longer horizon when virtual time gets there.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..timeutil import EPOCH
+from .images import Image, parse_bytes
+from .sh import VFS, Shell, ShellLimitExceeded
+from .sh.builtins import strftime
+from .sh.interp import IO, CommandContext, ExitShell, InStream, Writer, _LoopControl, _Return
+
+FOREVER = 10 * 365 * 86400.0
+OOM_EXIT = 137
+
+
+class _Horizon(BaseException):
+    """Raised by the sleep hook when the process reaches the end of the simulated window."""
+
+
+class _Killed(BaseException):
+    """The process was OOM-killed."""
+
+
+@dataclass
+class Effect:
+    """One thing a process did at ``at`` seconds after it started."""
+
+    at: float
+    kind: str  # out | err | fs | listen | mem
+    data: Any
+
+
+@dataclass
+class ProcessRun:
+    """The simulated life of a process up to ``horizon``."""
+
+    effects: list[Effect] = field(default_factory=list)
+    exit_code: int | None = None  # None: still running at the horizon
+    exit_at: float = 0.0
+    oom: bool = False
+    horizon: float = 0.0
+    start_error: str = ""
+
+
+class _TimedWriter(Writer):
+    def __init__(self, shell: Shell, stream: str, sink: list[Effect], now: Callable[[], float]) -> None:
+        super().__init__(shell)
+        self.stream = stream
+        self.sink = sink
+        self.now = now
+
+    def _put(self, b: bytes) -> None:
+        self.data += b
+        self.sink.append(Effect(self.now(), self.stream, b))
+
+
+class JournalVFS(VFS):
+    """A VFS that records its top-level mutations with the owning process's virtual offset."""
+
+    def __init__(self, clock: Callable[[], float] | None = None) -> None:
+        super().__init__(clock)
+        self.journal: list[Effect] | None = None
+        self.offset: Callable[[], float] = lambda: 0.0
+        self._depth = 0
+
+    def _rec(self, op: str, *args: Any, **kw: Any) -> None:
+        if self.journal is not None and self._depth == 0:
+            self.journal.append(Effect(self.offset(), "fs", (op, args, kw)))
+
+    def write(self, path: str, data: bytes, *, append: bool = False, mode: int = 0o644) -> None:
+        """Write (journalled)."""
+        self._depth += 1
+        try:
+            super().write(path, data, append=append, mode=mode)
+        finally:
+            self._depth -= 1
+        self._rec("write", path, data, append=append, mode=mode)
+
+    def touch(self, path: str) -> None:
+        """Touch (journalled)."""
+        self._depth += 1
+        try:
+            super().touch(path)
+        finally:
+            self._depth -= 1
+        self._rec("touch", path)
+
+    def mkdir(self, path: str, *, parents: bool = False, mode: int = 0o755) -> None:
+        """mkdir (journalled)."""
+        self._depth += 1
+        try:
+            super().mkdir(path, parents=parents, mode=mode)
+        finally:
+            self._depth -= 1
+        self._rec("mkdir", path, parents=parents, mode=mode)
+
+    def remove(self, path: str, *, recursive: bool = False) -> None:
+        """rm (journalled)."""
+        self._depth += 1
+        try:
+            super().remove(path, recursive=recursive)
+        finally:
+            self._depth -= 1
+        self._rec("remove", path, recursive=recursive)
+
+
+def apply_fs_effect(vfs: VFS, data: Any) -> None:
+    """Replay one journalled filesystem change on the live container filesystem (errors are ignored)."""
+    op, args, kw = data
+    try:
+        getattr(vfs, op)(*args, **kw)
+    except OSError:
+        pass
+
+
+def build_rootfs(image: Image | None, subst: dict[str, str], cls: type[VFS] = VFS) -> VFS:
+    """A container filesystem from the image's files (``{hostname}``/``{tag}`` filled in)."""
+    fs = cls()
+    for d in ("/bin", "/etc", "/tmp", "/root", "/var", "/proc", "/dev", "/usr/bin", "/home"):
+        fs.makedirs(d)
+    files = dict(image.files) if image else {}
+    files.setdefault("/etc/hostname", "{hostname}\n")
+    files.setdefault("/etc/hosts", "# Kubernetes-managed hosts file.\n127.0.0.1\tlocalhost\n{pod_ip}\t{hostname}\n")
+    for path, content in files.items():
+        text = content
+        for k, v in subst.items():
+            text = text.replace("{" + k + "}", v)
+        d = path.rsplit("/", 1)[0] or "/"
+        fs.makedirs(d)
+        fs.write(path, text.encode())
+    if image and image.workdir:
+        fs.makedirs(image.workdir)
+    return fs
+
+
+def pi_digits(n: int) -> str:
+    """π to ``n`` significant digits, rounded like Math::BigFloat's bpi(n): ``3.14159...``."""
+    extra = 12
+    prec = n + extra
+    scale = 10**prec
+
+    def arctan_inv(x: int) -> int:
+        total = term = scale // x
+        x2 = x * x
+        k = 1
+        sign = -1
+        while term:
+            term //= x2
+            total += sign * (term // (2 * k + 1))
+            sign = -sign
+            k += 1
+        return total
+
+    pi = 4 * (4 * arctan_inv(5) - arctan_inv(239))  # Machin, scaled by 10**prec
+    digits = str(pi)  # "31415..." with prec+1 digits
+    head, nxt = int(digits[:n]), int(digits[n])
+    s = str(head + (1 if nxt >= 5 else 0))
+    return s[0] + "." + s[1:] if n > 1 else s
+
+
+@dataclass
+class ProcessSpec:
+    """Everything needed to run a container's process."""
+
+    argv: list[str]
+    image: Image | None
+    env: dict[str, str]
+    hostname: str
+    memory_limit: int | None = None
+    working_dir: str = "/"
+    pod_ip: str = ""
+    start: float = EPOCH
+    resolver: Callable[[str], str | None] | None = None
+
+
+def _shell_for(spec: ProcessSpec, vfs: VFS, sink: list[Effect], offset: list[float],
+               horizon: float, state: dict[str, Any]) -> Shell:
+    image = spec.image
+
+    def now() -> float:
+        return spec.start + offset[0]
+
+    def sleep(seconds: float) -> None:
+        if offset[0] + seconds > horizon:
+            offset[0] = horizon
+            raise _Horizon()
+        offset[0] += seconds
+
+    cmds: dict[str, Any] = {}
+    if image is not None:
+        for name, kind in image.programs.items():
+            fn = _program(kind, spec, sink, offset, state)
+            if fn is not None:
+                cmds[name] = fn
+                cmds[name.rsplit("/", 1)[-1]] = fn
+    if image is None or image.shell:
+        cmds["nslookup"] = _nslookup(spec)
+    utilities = None if (image is None or image.shell) else set()
+    sh = Shell(vfs, cmds, spec.env, name="sh", clock=now, clock_sleep=sleep, cwd=spec.working_dir or "/",
+               utilities=utilities, hostname=spec.hostname, max_steps=200_000, max_output=2_000_000)
+    return sh
+
+
+def _program(kind: str, spec: ProcessSpec, sink: list[Effect], offset: list[float],
+             state: dict[str, Any]) -> Callable[[CommandContext], int] | None:
+    image = spec.image
+    assert image is not None
+
+    def server(ctx: CommandContext) -> int:
+        if image.log:
+            text = _format_log(image.log, spec.start + offset[0] + image.startup, spec)
+            ctx.stderr.write(text) if kind == "server" else None
+        sink.append(Effect(offset[0] + image.startup, "listen", True))
+        ctx.sleep(FOREVER)
+        return 0
+
+    def entrypoint(ctx: CommandContext) -> int:
+        args = ctx.argv[1:]
+        if not args:
+            return 0
+        found = ctx.shell.lookup(args[0])
+        if found is None:
+            ctx.stderr.write(f"{ctx.argv[0]}: exec: {args[0]}: not found\n")
+            return 127
+        return ctx.shell.run_command(args, ctx.io, {})
+
+    def stress(ctx: CommandContext) -> int:
+        args = ctx.argv[1:]
+        vm, vm_bytes, cpu, timeout = 0, 256 * 1024 * 1024, 0, None
+        i = 0
+        while i < len(args):
+            a = args[i]
+            val = args[i + 1] if i + 1 < len(args) else ""
+            if a in ("--vm", "-m"):
+                vm = int(val or 0)
+                i += 1
+            elif a == "--vm-bytes":
+                vm_bytes = parse_bytes(val.replace("M", "Mi").replace("G", "Gi").replace("K", "Ki")
+                                       if val[-1:] in "MGK" else val)
+                i += 1
+            elif a in ("--cpu", "-c"):
+                cpu = int(val or 0)
+                i += 1
+            elif a in ("--timeout", "-t"):
+                timeout = float(val.rstrip("s") or 0)
+                i += 1
+            elif a in ("--vm-hang", "--io", "-i", "--hdd", "-d"):
+                i += 1
+            i += 1
+        ctx.stdout.write(f"stress: info: [1] dispatching hogs: {cpu} cpu, 0 io, {vm} vm, 0 hdd\n")
+        use = image.memory + vm * vm_bytes
+        sink.append(Effect(offset[0], "mem", use))
+        if cpu:
+            sink.append(Effect(offset[0], "cpu", cpu * 1000))
+        if spec.memory_limit is not None and use > spec.memory_limit:
+            state["oom"] = True
+            raise _Killed()
+        if timeout is not None:
+            ctx.sleep(timeout)
+            ctx.stdout.write(f"stress: info: [1] successful run completed in {int(timeout)}s\n")
+            return 0
+        ctx.sleep(FOREVER)
+        return 0
+
+    def perl(ctx: CommandContext) -> int:
+        text = " ".join(ctx.argv[1:])
+        m = re.search(r"bpi\((\d+)\)", text)
+        if m:
+            n = min(int(m.group(1)), 20000)
+            ctx.sleep(min(5.0, 0.5 + n / 1000))
+            ctx.stdout.write(pi_digits(n) + "\n")
+            return 0
+        m = re.search(r"print\s+[\"']([^\"']*)[\"']", text)
+        if m:
+            ctx.stdout.write(m.group(1).replace("\\n", "\n") + ("\n" if "-l" in text else ""))
+        return 0
+
+    def exit0(ctx: CommandContext) -> int:
+        return 0
+
+    table: dict[str, Callable[[CommandContext], int]] = {
+        "server": server, "entrypoint": entrypoint, "stress": stress, "perl": perl, "exit0": exit0,
+    }
+    return table.get(kind)
+
+
+def _format_log(template: str, ts: float, spec: ProcessSpec) -> str:
+    def repl(m: re.Match[str]) -> str:
+        return strftime(m.group(1), ts)
+
+    out = re.sub(r"\{time:([^}]*)\}", repl, template)
+    return out.replace("{pod_ip}", spec.pod_ip or "127.0.0.1")
+
+
+def _nslookup(spec: ProcessSpec) -> Callable[[CommandContext], int]:
+    def nslookup(ctx: CommandContext) -> int:
+        if len(ctx.argv) < 2:
+            ctx.stderr.write("BusyBox v1.36.1 (2023-05-18 22:34:17 UTC) multi-call binary.\n\n"
+                             "Usage: nslookup [-type=QUERY_TYPE] [-debug] HOST [DNS_SERVER]\n")
+            return 1
+        name = ctx.argv[1]
+        ns = spec.env.get("POD_NAMESPACE", "default")
+        ip = spec.resolver(name) if spec.resolver else None
+        ctx.stdout.write("Server:\t\t10.96.0.10\nAddress:\t10.96.0.10:53\n\n")
+        fq = name if name.count(".") >= 4 else f"{name}.{ns}.svc.cluster.local"
+        if ip is None:
+            ctx.stdout.write(f"** server can't find {fq}: NXDOMAIN\n\n")
+            return 1
+        ctx.stdout.write(f"Name:\t{fq}\nAddress: {ip}\n\n")
+        return 0
+
+    return nslookup
+
+
+def run_process(spec: ProcessSpec, vfs: JournalVFS, horizon: float = 3600.0) -> ProcessRun:
+    """Run the process on ``vfs`` (the private copy) until it exits or reaches ``horizon`` seconds."""
+    sink: list[Effect] = []
+    offset = [0.0]
+    state: dict[str, Any] = {}
+    vfs.journal = sink
+    vfs.offset = lambda: offset[0]
+    sh = _shell_for(spec, vfs, sink, offset, horizon, state)
+    out = _TimedWriter(sh, "out", sink, lambda: offset[0])
+    err = _TimedWriter(sh, "err", sink, lambda: offset[0])
+    io = IO(InStream(b""), out, err)
+    run = ProcessRun(horizon=horizon)
+    argv = spec.argv
+    if not argv:
+        run.start_error = "no command specified"
+        run.exit_code = 128
+        return run
+    if sh.lookup(argv[0]) is None:
+        run.start_error = (
+            "failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create "
+            "failed: unable to start container process: error during container init: exec: "
+            f"\"{argv[0]}\": executable file not found in $PATH: unknown")
+        run.exit_code = 128
+        return run
+    try:
+        code = sh.run_command(list(argv), io, {})
+    except ExitShell as e:
+        code = e.code
+    except _Horizon:
+        run.effects = sink
+        vfs.journal = None
+        return run
+    except _Killed:
+        run.oom = True
+        code = OOM_EXIT
+    except ShellLimitExceeded as e:
+        sink.append(Effect(offset[0], "err", (e.message + "\n").encode()))
+        code = e.code
+    except (_LoopControl, _Return):
+        code = 0
+    vfs.journal = None
+    run.effects = sink
+    run.exit_code = int(code) & 0xFF
+    run.exit_at = offset[0]
+    return run
+
+
+def exec_in(vfs: VFS, argv: list[str], image: Image | None, env: dict[str, str], hostname: str, now: float,
+            resolver: Callable[[str], str | None] | None = None, working_dir: str = "/") -> tuple[bytes, bytes, int]:
+    """Run a one-shot command in a live container (``kubectl exec``, exec probes, exec hooks)."""
+    spec = ProcessSpec(argv, image, env, hostname, start=now, resolver=resolver, working_dir=working_dir)
+    sink: list[Effect] = []
+    offset = [0.0]
+    sh = _shell_for(spec, vfs, sink, offset, 600.0, {})
+    out = Writer(sh)
+    err = Writer(sh)
+    io = IO(InStream(b""), out, err)
+    found = sh.lookup(argv[0]) if argv else None
+    if found is None:
+        raise FileNotFoundError(argv[0] if argv else "")
+    try:
+        code = sh.run_command(list(argv), io, {})
+    except ExitShell as e:
+        code = e.code
+    except (_Horizon, _Killed):
+        code = 0
+    except ShellLimitExceeded as e:
+        err.data += (e.message + "\n").encode()
+        code = e.code
+    except (_LoopControl, _Return):
+        code = 0
+    return bytes(out.data), bytes(err.data), int(code) & 0xFF
+
+
+def command_line(container: dict[str, Any], image: Image | None) -> list[str]:
+    """The argv a container runs: command/args override the image's entrypoint/cmd as Docker defines."""
+    command = container.get("command")
+    args = container.get("args")
+    ep = list(image.entrypoint) if image else []
+    cmd = list(image.cmd) if image else []
+    if command:
+        return list(command) + list(args or [])
+    if args is not None and args:
+        return ep + list(args)
+    return ep + cmd
+
+
+def shell_quote(argv: list[str]) -> str:
+    """argv as one shell-quoted line (for crictl's COMMAND column)."""
+    return " ".join(shlex.quote(a) for a in argv)
