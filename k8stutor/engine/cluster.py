@@ -362,9 +362,9 @@ class Cluster:
             if rt.crd:
                 self.registry.remove(rt.group, rt.plural)
         for crd in self.store.list("customresourcedefinitions.apiextensions.k8s.io"):
-            rt = resource_type_for(crd)
-            if rt is not None:
-                self.registry.add(rt)
+            crd_rt = resource_type_for(crd)
+            if crd_rt is not None:
+                self.registry.add(crd_rt)
         self.clock._now = max(self.clock.now(), float(data["clock"]))
         rng = data.get("rng")
         if rng:

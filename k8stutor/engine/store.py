@@ -10,6 +10,7 @@ new dict. ``get``-style callers that intend to modify take ``clone()``.
 
 from __future__ import annotations
 
+import builtins
 from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -130,7 +131,7 @@ class Store:
     def count(self, resource: str) -> int:
         return len(self._data.get(resource, ()))
 
-    def resources(self) -> list[str]:
+    def resources(self) -> builtins.list[str]:
         return sorted(r for r, m in self._data.items() if m)
 
     def items(self) -> Iterator[tuple[str, Key, Obj]]:

@@ -57,9 +57,10 @@ class Completer:
                 names.update(rt.short_names)
             return sorted(n for n in names if n.startswith(prefix))
         if words[0] in NAME_VERBS and len(words) == 2:
-            rt = registry.resolve(words[1])
-            if rt is None:
+            found = registry.resolve(words[1])
+            if found is None:
                 return []
+            rt = found
             ns = None
             if "-n" in done:
                 i = done.index("-n")

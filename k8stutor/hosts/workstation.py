@@ -224,10 +224,15 @@ class Workstation:
     @property
     def node_commands(self) -> dict[str, Callable[[CommandContext, str, list[str]], int]]:
         cmds: dict[str, Callable[[CommandContext, str, list[str]], int]] = {
-            "etcdctl": self._etcdctl, "hostname": lambda ctx, h, c: ctx.stdout.write(h + "\n") or 0,
+            "etcdctl": self._etcdctl, "hostname": self._hostname,
         }
         cmds.update(getattr(self, "_extra_node_commands", {}))
         return cmds
+
+    @staticmethod
+    def _hostname(ctx: CommandContext, host: str, cmd: list[str]) -> int:
+        ctx.stdout.write(host + "\n")
+        return 0
 
     def add_node_command(self, name: str, handler: Callable[[CommandContext, str, list[str]], int]) -> None:
         self.__dict__.setdefault("_extra_node_commands", {})[name] = handler

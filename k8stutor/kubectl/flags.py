@@ -101,9 +101,10 @@ def parse(argv: list[str], flags: list[Flag], stop_at_first_arg: bool = False) -
         if a.startswith("--") and len(a) > 2:
             body = a[2:]
             name, eq, value = body.partition("=")
-            f = by_name.get(name)
-            if f is None:
+            fl = by_name.get(name)
+            if fl is None:
                 raise FlagError(f"unknown flag: --{name}")
+            f = fl
             if eq:
                 setv(f, value, f"--{name}" if not f.short else f"-{f.short}, --{name}")
             elif f.kind == "bool":
@@ -120,9 +121,10 @@ def parse(argv: list[str], flags: list[Flag], stop_at_first_arg: bool = False) -
             j = 0
             while j < len(shorts):
                 c = shorts[j]
-                f = by_short.get(c)
-                if f is None:
+                fs = by_short.get(c)
+                if fs is None:
                     raise FlagError(f"unknown shorthand flag: '{c}' in {a}")
+                f = fs
                 rest = shorts[j + 1:]
                 shown = f"-{c}, --{f.name}"
                 if f.kind == "bool":

@@ -199,7 +199,6 @@ class Kubectl:
         path: list[str] = []
         table = self.commands
         cmd: Command | None = None
-        i = 0
         rest: list[str] = []
         skip_next = False
         global_with_values = {"-n", "--namespace", "--context", "--cluster", "--user", "--kubeconfig", "-s",

@@ -7,6 +7,7 @@ the store. Errors are ``StatusError`` objects shaped like apimachinery's Status.
 
 from __future__ import annotations
 
+import builtins
 import ipaddress
 import random
 import uuid
@@ -255,11 +256,11 @@ class APIServer:
                     obj["status"] = {"replicas": 0}
 
     # ---- allocation (service IPs and node ports) ------------------------------------------------
-    def _registry_validate_create(self, rt: ResourceType, obj: Obj) -> list[Any]:
+    def _registry_validate_create(self, rt: ResourceType, obj: Obj) -> builtins.list[Any]:
         if rt.group_resource != "services":
             return []
         FE = field_errors
-        errs: list[Any] = []
+        errs: builtins.list[Any] = []
         spec = obj.get("spec", {})
         used_ips, used_ports = self._allocated()
         ip = spec.get("clusterIP")

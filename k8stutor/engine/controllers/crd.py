@@ -48,9 +48,10 @@ class CRDController(Controller):
                                                   obj["metadata"]["name"])
                     registry.remove(rt.group, rt.plural)
             return
-        rt = resource_type_for(crd)
-        if rt is None:
+        new_rt = resource_type_for(crd)
+        if new_rt is None:
             return
+        rt = new_rt
         if registry.by_group_resource(rt.group, rt.plural) != rt:
             registry.add(rt)
         conds = (crd.get("status") or {}).get("conditions") or []

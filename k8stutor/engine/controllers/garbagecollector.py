@@ -24,7 +24,7 @@ class GarbageCollector(Controller):
         self.uids.clear()
         self.dependents.clear()
         self.owners_of.clear()
-        for res, (ns, name), obj in self.cluster.store.items():
+        for res, (_ns, _name), obj in self.cluster.store.items():
             self._index(res, obj)
 
     def _index(self, res: str, obj: Obj) -> Key:

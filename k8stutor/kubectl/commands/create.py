@@ -321,8 +321,8 @@ RUN_FLAGS = COMMON + [
 def cmd_run(ctx: Ctx) -> None:
     name = ctx.args[0] if ctx.args else ""
     if len(ctx.args) > 1:
-        raise CommandError("error: exactly one NAME is required, got %d\nSee 'kubectl run -h' for help and examples"
-                           % len(ctx.args))
+        raise CommandError(f"error: exactly one NAME is required, got {len(ctx.args)}\n"
+                           "See 'kubectl run -h' for help and examples")
     mode = dry_run_mode(ctx)
     try:
         pod = g.run_pod(name, ctx.flag("image"), ctx.flag("labels"), ctx.flag("env"), ctx.flag("port"),

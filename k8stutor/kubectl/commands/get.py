@@ -62,7 +62,7 @@ def parse_targets(ctx: Ctx, args: list[str]) -> list[tuple[ResourceType, list[st
             if not name:
                 raise CommandError("error: arguments in resource/name form must have a single resource and name")
             rt = resolve_type(ctx, type_name)
-            for i, (ort, names) in enumerate(out):
+            for _i, (ort, names) in enumerate(out):
                 if ort is rt and names is not None:
                     names.append(name)
                     break

@@ -353,6 +353,7 @@ def cmd_describe(ctx: Ctx) -> None:
                 "You must specify the type of resource to describe. Use \"kubectl api-resources\" for a complete "
                 "list of supported resources.\n\nerror: Required resource not specified.\nSee 'kubectl describe -h' "
                 "for help and examples")
+        pairs: list[tuple[Any, str | None]]
         if "/" in ctx.args[0]:
             pairs = []
             for a in ctx.args:
