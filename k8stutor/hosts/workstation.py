@@ -250,8 +250,8 @@ class Workstation:
         if "node-role.kubernetes.io/control-plane" not in labels:
             ctx.stderr.write("bash: line 1: etcdctl: command not found\n")
             return 127
-        args = [a for a in cmd[1:] if not a.startswith(("--endpoints", "--cacert", "--cert", "--key",
-                                                         "--write-out", "-w"))]
+        conn = ("--endpoints", "--cacert", "--cert", "--key", "--write-out", "-w")
+        args = [a for a in cmd[1:] if a.split("=", 1)[0] not in conn]
         keys_only = "--keys-only" in args
         prefix = "--prefix" in args
         words = [a for a in args if not a.startswith("-")]

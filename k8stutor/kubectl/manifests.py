@@ -96,6 +96,7 @@ _GO_YAML_PROBLEMS = (
     ("found undefined alias", "unknown anchor referenced"),
     ("expected <document start>", "did not find expected <document start>"),
     ("found duplicate anchor", "found duplicate anchor"),
+    ("expected the node content", "did not find expected node content"),
 )
 
 

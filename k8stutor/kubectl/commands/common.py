@@ -32,8 +32,10 @@ def load_manifests(ctx: Ctx, filenames: list[str], errors: list[str]) -> list[Ma
     out: list[Manifest] = []
     for fname in filenames:
         if fname.startswith(("http://", "https://")):
-            errors.append(f"error: unable to read URL \"{fname}\": k8stutor runs offline (no network); save the "
-                          "manifest to a file and use -f FILE")
+            errors.append(
+                f'error: unable to read URL "{fname}": k8stutor runs offline (no network); save the '
+                "manifest to a file and use -f FILE"
+            )
             continue
         if fname == "-":
             sources = [("-", "STDIN")]
@@ -60,22 +62,33 @@ def load_manifests(ctx: Ctx, filenames: list[str], errors: list[str]) -> list[Ma
                 for idx, doc in iter_documents(data, shown):
                     for item in expand_list(doc):
                         if not isinstance(item, dict):
-                            errors.append(f"error: error validating \"{shown}\": error validating data: invalid "
-                                          "object to validate")
+                            errors.append(
+                                f'error: error validating "{shown}": error validating data: invalid '
+                                "object to validate; if you choose to ignore these errors, turn "
+                                "validation off with --validate=false"
+                            )
                             continue
                         if not item.get("kind"):
-                            errors.append(f"error: error validating \"{shown}\": error validating data: kind not set")
+                            errors.append(
+                                f'error: error validating "{shown}": error validating data: kind not set; if you choose '
+                                "to ignore these errors, turn validation off with --validate=false"
+                            )
                             continue
                         if not item.get("apiVersion"):
-                            errors.append(f"error: error validating \"{shown}\": error validating data: apiVersion "
-                                          "not set")
+                            errors.append(
+                                f'error: error validating "{shown}": error validating data: apiVersion '
+                                "not set; if you choose to ignore these errors, turn validation off with "
+                                "--validate=false"
+                            )
                             continue
                         out.append(Manifest(shown, idx, item))
             except ManifestError as e:
                 errors.append(f"error: {e}")
     if not out and not errors:
-        raise CommandError("error: no objects passed to " + ("apply" if ctx.path[:1] == ["apply"] else
-                                                              ctx.path[0] if ctx.path else "kubectl"))
+        raise CommandError(
+            "error: no objects passed to "
+            + ("apply" if ctx.path[:1] == ["apply"] else ctx.path[0] if ctx.path else "kubectl")
+        )
     return out
 
 
@@ -86,15 +99,19 @@ def mapping_error(obj: dict[str, Any], source: str) -> str:
     ns = meta.get("namespace", "") if isinstance(meta, dict) else ""
     api_version = obj.get("apiVersion", "")
     kind = obj.get("kind", "")
-    msg = (f'error: resource mapping not found for name: "{name}" namespace: "{ns}" from "{source}": no matches for '
-           f'kind "{kind}" in version "{api_version}"\nensure CRDs are installed first')
+    msg = (
+        f'error: resource mapping not found for name: "{name}" namespace: "{ns}" from "{source}": no matches for '
+        f'kind "{kind}" in version "{api_version}"\nensure CRDs are installed first'
+    )
     current = REMOVED_API_VERSIONS.get((api_version, kind))
     if current:
         if current.startswith("("):
             msg += f"\n{HINT}{kind} {current}."
         else:
-            msg += (f"\n{HINT}{api_version} no longer serves {kind} (removed before v1.32); "
-                    f"use apiVersion: {current}")
+            msg += (
+                f"\n{HINT}{api_version} no longer serves {kind} (removed before v1.32); "
+                f"use apiVersion: {current}"
+            )
     return msg
 
 
