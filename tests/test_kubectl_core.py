@@ -245,3 +245,30 @@ def test_describe_smoke(k):
 def test_explain_errors(k):
     r = k.run(["explain", "foo"])
     assert r.exit_code == 1 and 'the server doesn\'t have a resource type "foo"' in r.stderr
+
+
+def test_get_watch_streams_changes_while_virtual_time_runs(k):
+    k.run(["create", "configmap", "w"])
+    c = k.cluster
+    c.clock.call_after(5, lambda: c.api.create({"apiVersion": "v1", "kind": "ConfigMap",
+                                               "metadata": {"name": "later", "namespace": "default"}}))
+    r = k.run(["get", "cm", "-w", "--request-timeout=10s"])
+    lines = r.stdout.splitlines()
+    assert lines[0].split() == ["NAME", "DATA", "AGE"]
+    assert [ln.split()[0] for ln in lines[1:]] == ["kube-root-ca.crt", "w", "later"]
+    assert lines[3].split() == ["later", "0", "0s"]
+
+
+def test_edit_through_the_editor_hook(k):
+    k.run(["create", "configmap", "e", "--from-literal=a=1"])
+    k.editor = lambda text: text.replace('a: "1"', 'a: "2"')
+    assert k.run(["edit", "cm", "e"]).stdout == "configmap/e edited\n"
+    assert k.cluster.api.get("configmaps", "e", "default")["data"] == {"a": "2"}
+    k.editor = lambda text: text
+    assert k.run(["edit", "cm", "e"]).stdout == "Edit cancelled, no changes made.\n"
+
+
+def test_edit_without_an_editor_explains_what_to_do(k):
+    k.run(["create", "configmap", "e"])
+    r = k.run(["edit", "cm", "e"])
+    assert r.exit_code == 1 and "$EDITOR" in r.stderr

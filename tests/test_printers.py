@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 import json
-import time
 from dataclasses import replace
 from typing import Any
 
@@ -804,36 +803,3 @@ def test_crd_default_and_additional_printer_columns() -> None:
         table["columnDefinitions"][1]["description"]
         == "Custom resource definition column (in JSONPath format): .spec.cronSpec"
     )
-
-
-# ----------------------------------------------------------------------------------------------- speed
-
-
-def test_ten_thousand_pods_build_fast() -> None:
-    pods = [
-        {
-            "metadata": {
-                "name": f"web-{i}",
-                "namespace": "default",
-                "creationTimestamp": ts(i % 5000),
-                "labels": {"app": "web"},
-            },
-            "spec": {"containers": [{"name": "nginx", "image": "nginx"}], "nodeName": "node1"},
-            "status": {
-                "phase": "Running",
-                "podIPs": [{"ip": "10.244.1.3"}],
-                "conditions": [{"type": "Ready", "status": "True"}],
-                "containerStatuses": [cs("nginx")],
-            },
-        }
-        for i in range(10_000)
-    ]
-    build_table(rt("pods"), pods[:10], NOW)
-    best = min(_timed(lambda: build_table(rt("pods"), pods, NOW)) for _ in range(3))
-    assert best < 0.060, f"{best * 1000:.1f} ms"
-
-
-def _timed(fn) -> float:  # noqa: ANN001
-    t0 = time.perf_counter()
-    fn()
-    return time.perf_counter() - t0
