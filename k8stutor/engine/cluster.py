@@ -67,6 +67,20 @@ class Cluster:
             self.add_controller(c)
         self.clock.after_fire = self.settle
         self._bootstrap()
+        self._install_components()
+
+    def _install_components(self) -> None:
+        """The node agents and control-plane components that bring the cluster to life."""
+        from .kubelet import install as install_kubelets
+
+        install_kubelets(self)
+        self.settle()
+
+    def node_power(self, name: str, up: bool) -> None:
+        """Power a node off or on (``sim node down|up``): its kubelet stops or resumes."""
+        from .kubelet import node_down, node_up
+
+        (node_up if up else node_down)(self, name)
 
     # ---- time -----------------------------------------------------------------------------------
     def add_controller(self, c: Controller) -> None:
@@ -94,51 +108,56 @@ class Cluster:
     def _bootstrap(self) -> None:
         api = self.api
         boot = self.clock.now()
+
+        def create(obj: dict[str, Any]) -> dict[str, Any]:
+            # Bootstrap objects are ours and known-good: skip the schema check (it is the slow part).
+            return api.create(obj, validate_schema=False)
+
         created = rfc3339(boot)
         for ns in ("default", "kube-node-lease", "kube-public", "kube-system", "kube-flannel"):
-            api.create({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}})
+            create({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}})
         masters = [n for n in self.preset.nodes if n.control_plane]
         master = masters[0]
         for i, spec in enumerate(self.preset.nodes):
             node = node_object(spec, i, created, created)
             if self.preset.name == "single":
                 node["spec"].pop("taints", None)
-            api.create(node)
-            api.create({"apiVersion": "coordination.k8s.io/v1", "kind": "Lease",
+            create(node)
+            create({"apiVersion": "coordination.k8s.io/v1", "kind": "Lease",
                         "metadata": {"name": spec.name, "namespace": "kube-node-lease"},
                         "spec": {"holderIdentity": spec.name, "leaseDurationSeconds": 40,
                                  "renewTime": rfc3339(boot).replace("Z", ".000000Z")}})
-        api.create({
+        create({
             "apiVersion": "v1", "kind": "Service",
             "metadata": {"name": "kubernetes", "namespace": "default",
                          "labels": {"component": "apiserver", "provider": "kubernetes"}},
             "spec": {"clusterIP": "10.96.0.1", "ports": [{"name": "https", "port": 443, "protocol": "TCP",
                                                           "targetPort": 6443}]},
         })
-        api.create({
+        create({
             "apiVersion": "v1", "kind": "Endpoints",
             "metadata": {"name": "kubernetes", "namespace": "default",
                          "labels": {"endpointslice.kubernetes.io/skip-mirror": "true"}},
             "subsets": [{"addresses": [{"ip": m.ip} for m in masters],
                          "ports": [{"name": "https", "port": 6443, "protocol": "TCP"}]}],
         })
-        api.create({
+        create({
             "apiVersion": "v1", "kind": "ConfigMap",
             "metadata": {"name": "kube-proxy", "namespace": "kube-system", "labels": {"app": "kube-proxy"}},
             "data": {"config.conf": KUBE_PROXY_CONFIG, "kubeconfig.conf": _KUBE_PROXY_KUBECONFIG},
         })
-        api.create({
+        create({
             "apiVersion": "v1", "kind": "ConfigMap",
             "metadata": {"name": "coredns", "namespace": "kube-system"},
             "data": {"Corefile": COREFILE},
         })
-        api.create({
+        create({
             "apiVersion": "v1", "kind": "ConfigMap",
             "metadata": {"name": "kube-flannel-cfg", "namespace": "kube-flannel",
                          "labels": {"app": "flannel", "k8s-app": "flannel", "tier": "node"}},
             "data": {"cni-conf.json": FLANNEL_CNI_CONF, "net-conf.json": FLANNEL_NET_CONF},
         })
-        api.create({
+        create({
             "apiVersion": "v1", "kind": "Service",
             "metadata": {"name": "kube-dns", "namespace": "kube-system",
                          "labels": {"k8s-app": "kube-dns", "kubernetes.io/cluster-service": "true",
@@ -150,7 +169,7 @@ class Cluster:
                                {"name": "metrics", "port": 9153, "protocol": "TCP", "targetPort": 9153}]},
         })
         for sa_ns, sa in (("kube-system", "coredns"), ("kube-system", "kube-proxy"), ("kube-flannel", "flannel")):
-            api.create({"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": sa, "namespace": sa_ns}})
+            create({"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": sa, "namespace": sa_ns}})
         master_uid = self.store.get("nodes", "", master.name)["metadata"]["uid"]  # type: ignore[index]
         for p in _static_pods(master.name, master.ip):
             p["metadata"]["ownerReferences"][0]["uid"] = master_uid
@@ -163,7 +182,11 @@ class Cluster:
 
     def _addons(self, boot: float) -> None:
         api = self.api
-        dep = api.create(_coredns_deployment(self.preset.coredns_replicas))
+
+        def create(obj: dict[str, Any]) -> dict[str, Any]:
+            return api.create(obj, validate_schema=False)
+
+        dep = create(_coredns_deployment(self.preset.coredns_replicas))
         rs_hash = _template_hash(dep["spec"]["template"])
         rs = clone(dep)
         rs["kind"] = "ReplicaSet"
@@ -180,7 +203,7 @@ class Cluster:
                       "template": clone(dep["spec"]["template"])}
         rs["spec"]["template"]["metadata"]["labels"]["pod-template-hash"] = rs_hash
         rs.pop("status", None)
-        rs = api.create(rs)
+        rs = create(rs)
         masters = [n for n in self.preset.nodes if n.control_plane]
         for i in range(self.preset.coredns_replicas):
             pod = {"apiVersion": "v1", "kind": "Pod",
@@ -211,10 +234,10 @@ class Cluster:
                               "replicas": self.preset.coredns_replicas})
         n = len(self.preset.nodes)
         for ds_obj in (_kube_proxy_daemonset(), _flannel_daemonset()):
-            ds = api.create(ds_obj)
+            ds = create(ds_obj)
             ns = ds["metadata"]["namespace"]
             rev_hash = _template_hash(ds["spec"]["template"])[:10]
-            api.create({"apiVersion": "apps/v1", "kind": "ControllerRevision",
+            create({"apiVersion": "apps/v1", "kind": "ControllerRevision",
                         "metadata": {"name": f"{ds['metadata']['name']}-{rev_hash}", "namespace": ns,
                                      "labels": dict(ds["spec"]["template"]["metadata"]["labels"],
                                                     **{"controller-revision-hash": rev_hash}),
@@ -245,7 +268,7 @@ class Cluster:
     def _running_pod(self, pod: dict[str, Any], node: str, ip: str, host_ip: str, started: float) -> dict[str, Any]:
         """Create a pod and write the status its kubelet reported when it came up during cluster setup."""
         pod["spec"]["nodeName"] = node
-        created = self.api.create(pod)
+        created = self.api.create(pod, validate_schema=False)
         t = rfc3339(started)
         statuses = []
         for c in created["spec"]["containers"]:

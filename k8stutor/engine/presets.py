@@ -114,7 +114,9 @@ def node_object(spec: NodeSpec, index: int, created: str, heartbeat: str) -> dic
     if spec.control_plane:
         labels["node-role.kubernetes.io/control-plane"] = ""
         labels["node.kubernetes.io/exclude-from-external-load-balancers"] = ""
-    cidr = f"10.244.{index}.0/24"
+    # A /24 per node out of 10.244.0.0/16 (nodes past 255 continue in 10.245.0.0/16 and on, like a wider
+    # --cluster-cidr would give them).
+    cidr = f"10.{244 + index // 256}.{index % 256}.0/24"
     mem = spec.memory_ki
     h = hashlib.sha256(spec.name.encode()).hexdigest()
     node: dict[str, Any] = {

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import json
 from functools import cache
-from importlib import resources
+import importlib.util
+from pathlib import Path
 from typing import Any
 
 KUBE_SCHEMA_VERSION = "v1.32.0"
@@ -18,7 +19,11 @@ KUBE_SCHEMA_VERSION = "v1.32.0"
 @cache
 def definitions() -> dict[str, dict[str, Any]]:
     """All definitions, keyed by their full name."""
-    root = resources.files("kubernetes_validate") / "kubernetes-json-schema" / f"{KUBE_SCHEMA_VERSION}-local"
+    # Locate the package's data without importing it (its __init__ pulls in jsonschema, slowly).
+    spec = importlib.util.find_spec("kubernetes_validate")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("the kubernetes-validate package (which ships the v1.32 schemas) is not installed")
+    root = Path(list(spec.submodule_search_locations)[0]) / "kubernetes-json-schema" / f"{KUBE_SCHEMA_VERSION}-local"
     with (root / "_definitions.json").open("rb") as fh:
         doc = json.load(fh)
     return doc["$defs"]

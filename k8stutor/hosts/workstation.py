@@ -224,10 +224,20 @@ class Workstation:
     @property
     def node_commands(self) -> dict[str, Callable[[CommandContext, str, list[str]], int]]:
         cmds: dict[str, Callable[[CommandContext, str, list[str]], int]] = {
-            "etcdctl": self._etcdctl, "hostname": self._hostname,
+            "etcdctl": self._etcdctl, "hostname": self._hostname, "crictl": self._crictl,
         }
         cmds.update(getattr(self, "_extra_node_commands", {}))
         return cmds
+
+    def _crictl(self, ctx: CommandContext, host: str, cmd: list[str]) -> int:
+        from ..engine.runtime.crictl import CrictlError, crictl
+
+        try:
+            ctx.stdout.write(crictl(self.cluster, host, cmd[1:]))
+        except CrictlError as e:
+            ctx.stderr.write(f"{e}\n")
+            return 1
+        return 0
 
     @staticmethod
     def _hostname(ctx: CommandContext, host: str, cmd: list[str]) -> int:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ..controllers.base import Controller, Key
+from ..runtime.images import Catalogue, default_catalogue
 from ..store import DELETED, Event
 from .faults import Faults, Timings
 from .kubelet import Kubelet
@@ -31,6 +32,7 @@ class KubeletManager(Controller):
     def __init__(self, cluster: Cluster, timings: Timings | None = None) -> None:
         super().__init__(cluster)
         self.timings = timings or Timings()
+        self.catalogue: Catalogue = default_catalogue()
         self.faults = Faults(self)
         self.kubelets: dict[str, Kubelet] = {}
         self.pod_node: dict[tuple[str, str], str] = {}
@@ -40,8 +42,14 @@ class KubeletManager(Controller):
         for node in self.api.list_objects("nodes"):
             self._add_node(node["metadata"]["name"])
         super().start()
-        for node in self.api.list_objects("nodes"):
-            self.kubelets[node["metadata"]["name"]].adopt_existing()
+        by_node: dict[str, list[dict[str, Any]]] = {}
+        for pod in self.api.list_objects("pods"):
+            node = (pod.get("spec") or {}).get("nodeName")
+            if node:
+                by_node.setdefault(node, []).append(pod)
+                self.pod_node[(pod["metadata"].get("namespace", ""), pod["metadata"]["name"])] = node
+        for name, k in self.kubelets.items():
+            k.adopt_existing(by_node.get(name, []))
 
     def _add_node(self, name: str) -> Kubelet:
         k = self.kubelets.get(name)

@@ -67,8 +67,11 @@ class Container:
     def live_vfs(self, now: float) -> VFS:
         """The container's filesystem as it is at ``now`` (built on first use)."""
         if self._live is None:
-            self._live = build_rootfs(self.image, {"hostname": self.hostname, "tag": self.ref.tag,
-                                                   "pod_ip": self.pod_ip}, JournalVFS)
+            self._live = build_rootfs(
+                self.image,
+                {"hostname": self.hostname, "tag": self.ref.tag, "pod_ip": self.pod_ip},
+                JournalVFS,
+            )
             for path, content in self.extra_files.items():
                 d = path.rsplit("/", 1)[0] or "/"
                 self._live.makedirs(d)

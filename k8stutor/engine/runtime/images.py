@@ -42,7 +42,12 @@ class ImageRef:
 def parse_image(ref: str) -> ImageRef:
     """Normalise an image reference like the docker reference library (``ParseNormalizedNamed``)."""
     s = ref.strip()
-    if not s or s != ref or any(c.isspace() for c in s) or any(c.isupper() for c in s.split("@")[0].rsplit(":", 1)[0]):
+    if (
+        not s
+        or s != ref
+        or any(c.isspace() for c in s)
+        or any(c.isupper() for c in s.split("@")[0].rsplit(":", 1)[0])
+    ):
         raise ImageRefError(f"couldn't parse image name {ref!r}: invalid reference format")
     digest = ""
     if "@" in s:
@@ -147,16 +152,27 @@ class Catalogue:
         if entry.get("alias_of"):
             self.aliases[repo] = entry["alias_of"]
             return
-        ports = [PortSpec(int(p["port"]), p.get("docroot", ""), dict(p.get("paths") or {}))
-                 for p in entry.get("ports") or []]
+        ports = [
+            PortSpec(int(p["port"]), p.get("docroot", ""), dict(p.get("paths") or {}))
+            for p in entry.get("ports") or []
+        ]
         self.images[repo] = Image(
-            repository=repo, tags=[str(t) for t in entry.get("tags") or ["latest"]], size=int(entry.get("size", 0)),
-            entrypoint=list(entry.get("entrypoint") or []), cmd=list(entry.get("cmd") or []),
-            env={str(k): str(v) for k, v in (entry.get("env") or {}).items()}, workdir=entry.get("workdir", "/"),
-            shell=entry.get("shell", ""), programs=dict(entry.get("programs") or {}),
-            files={str(k): str(v) for k, v in (entry.get("files") or {}).items()}, ports=ports,
-            startup=float(entry.get("startup", 0)), memory=parse_bytes(entry.get("memory", 0)),
-            cpu=parse_millicores(entry.get("cpu", 0)), sigterm=entry.get("sigterm", "exit"), log=entry.get("log", ""),
+            repository=repo,
+            tags=[str(t) for t in entry.get("tags") or ["latest"]],
+            size=int(entry.get("size", 0)),
+            entrypoint=list(entry.get("entrypoint") or []),
+            cmd=list(entry.get("cmd") or []),
+            env={str(k): str(v) for k, v in (entry.get("env") or {}).items()},
+            workdir=entry.get("workdir", "/"),
+            shell=entry.get("shell", ""),
+            programs=dict(entry.get("programs") or {}),
+            files={str(k): str(v) for k, v in (entry.get("files") or {}).items()},
+            ports=ports,
+            startup=float(entry.get("startup", 0)),
+            memory=parse_bytes(entry.get("memory", 0)),
+            cpu=parse_millicores(entry.get("cpu", 0)),
+            sigterm=entry.get("sigterm", "exit"),
+            log=entry.get("log", ""),
         )
 
     def lookup(self, ref: ImageRef) -> Image | None:
@@ -174,13 +190,13 @@ class Catalogue:
 def default_catalogue() -> Catalogue:
     """The catalogue shipped in assets/ (parsed once)."""
     with CATALOGUE_PATH.open(encoding="utf-8") as fh:
-        return Catalogue(yaml.safe_load(fh))
+        return Catalogue(yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)))
 
 
 def load_catalogue(extra: list[dict[str, Any]] | None = None) -> Catalogue:
     """A fresh catalogue (the shipped one plus ``extra`` entries from a lesson pack)."""
     with CATALOGUE_PATH.open(encoding="utf-8") as fh:
-        cat = Catalogue(yaml.safe_load(fh))
+        cat = Catalogue(yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)))
     for e in extra or []:
         cat.add(e)
     return cat

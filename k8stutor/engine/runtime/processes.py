@@ -133,7 +133,9 @@ def build_rootfs(image: Image | None, subst: dict[str, str], cls: type[VFS] = VF
         fs.makedirs(d)
     files = dict(image.files) if image else {}
     files.setdefault("/etc/hostname", "{hostname}\n")
-    files.setdefault("/etc/hosts", "# Kubernetes-managed hosts file.\n127.0.0.1\tlocalhost\n{pod_ip}\t{hostname}\n")
+    files.setdefault(
+        "/etc/hosts", "# Kubernetes-managed hosts file.\n127.0.0.1\tlocalhost\n{pod_ip}\t{hostname}\n"
+    )
     for path, content in files.items():
         text = content
         for k, v in subst.items():
@@ -186,8 +188,14 @@ class ProcessSpec:
     resolver: Callable[[str], str | None] | None = None
 
 
-def _shell_for(spec: ProcessSpec, vfs: VFS, sink: list[Effect], offset: list[float],
-               horizon: float, state: dict[str, Any]) -> Shell:
+def _shell_for(
+    spec: ProcessSpec,
+    vfs: VFS,
+    sink: list[Effect],
+    offset: list[float],
+    horizon: float,
+    state: dict[str, Any],
+) -> Shell:
     image = spec.image
 
     def now() -> float:
@@ -209,13 +217,25 @@ def _shell_for(spec: ProcessSpec, vfs: VFS, sink: list[Effect], offset: list[flo
     if image is None or image.shell:
         cmds["nslookup"] = _nslookup(spec)
     utilities = None if (image is None or image.shell) else set()
-    sh = Shell(vfs, cmds, spec.env, name="sh", clock=now, clock_sleep=sleep, cwd=spec.working_dir or "/",
-               utilities=utilities, hostname=spec.hostname, max_steps=200_000, max_output=2_000_000)
+    sh = Shell(
+        vfs,
+        cmds,
+        spec.env,
+        name="sh",
+        clock=now,
+        clock_sleep=sleep,
+        cwd=spec.working_dir or "/",
+        utilities=utilities,
+        hostname=spec.hostname,
+        max_steps=200_000,
+        max_output=2_000_000,
+    )
     return sh
 
 
-def _program(kind: str, spec: ProcessSpec, sink: list[Effect], offset: list[float],
-             state: dict[str, Any]) -> Callable[[CommandContext], int] | None:
+def _program(
+    kind: str, spec: ProcessSpec, sink: list[Effect], offset: list[float], state: dict[str, Any]
+) -> Callable[[CommandContext], int] | None:
     image = spec.image
     assert image is not None
 
@@ -248,8 +268,9 @@ def _program(kind: str, spec: ProcessSpec, sink: list[Effect], offset: list[floa
                 vm = int(val or 0)
                 i += 1
             elif a == "--vm-bytes":
-                vm_bytes = parse_bytes(val.replace("M", "Mi").replace("G", "Gi").replace("K", "Ki")
-                                       if val[-1:] in "MGK" else val)
+                vm_bytes = parse_bytes(
+                    val.replace("M", "Mi").replace("G", "Gi").replace("K", "Ki") if val[-1:] in "MGK" else val
+                )
                 i += 1
             elif a in ("--cpu", "-c"):
                 cpu = int(val or 0)
@@ -292,7 +313,11 @@ def _program(kind: str, spec: ProcessSpec, sink: list[Effect], offset: list[floa
         return 0
 
     table: dict[str, Callable[[CommandContext], int]] = {
-        "server": server, "entrypoint": entrypoint, "stress": stress, "perl": perl, "exit0": exit0,
+        "server": server,
+        "entrypoint": entrypoint,
+        "stress": stress,
+        "perl": perl,
+        "exit0": exit0,
     }
     return table.get(kind)
 
@@ -308,8 +333,10 @@ def _format_log(template: str, ts: float, spec: ProcessSpec) -> str:
 def _nslookup(spec: ProcessSpec) -> Callable[[CommandContext], int]:
     def nslookup(ctx: CommandContext) -> int:
         if len(ctx.argv) < 2:
-            ctx.stderr.write("BusyBox v1.36.1 (2023-05-18 22:34:17 UTC) multi-call binary.\n\n"
-                             "Usage: nslookup [-type=QUERY_TYPE] [-debug] HOST [DNS_SERVER]\n")
+            ctx.stderr.write(
+                "BusyBox v1.36.1 (2023-05-18 22:34:17 UTC) multi-call binary.\n\n"
+                "Usage: nslookup [-type=QUERY_TYPE] [-debug] HOST [DNS_SERVER]\n"
+            )
             return 1
         name = ctx.argv[1]
         ns = spec.env.get("POD_NAMESPACE", "default")
@@ -323,6 +350,25 @@ def _nslookup(spec: ProcessSpec) -> Callable[[CommandContext], int]:
         return 0
 
     return nslookup
+
+
+def server_fast_path(spec: ProcessSpec) -> ProcessRun | None:
+    """A server started straight from its entrypoint (``nginx -g 'daemon off;'``) needs no shell: its whole life
+    is "print the start-up log, listen, serve until stopped". Returns None for anything else."""
+    image = spec.image
+    if image is None or not spec.argv:
+        return None
+    argv = spec.argv
+    kind = image.program(argv[0])
+    if kind == "entrypoint" and len(argv) > 1:
+        kind = image.program(argv[1])
+    if kind != "server":
+        return None
+    effects = []
+    if image.log:
+        effects.append(Effect(0.0, "err", _format_log(image.log, spec.start + image.startup, spec).encode()))
+    effects.append(Effect(image.startup, "listen", True))
+    return ProcessRun(effects=effects, exit_code=None, horizon=FOREVER)
 
 
 def run_process(spec: ProcessSpec, vfs: JournalVFS, horizon: float = 3600.0) -> ProcessRun:
@@ -346,7 +392,8 @@ def run_process(spec: ProcessSpec, vfs: JournalVFS, horizon: float = 3600.0) -> 
         run.start_error = (
             "failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create "
             "failed: unable to start container process: error during container init: exec: "
-            f"\"{argv[0]}\": executable file not found in $PATH: unknown")
+            f'"{argv[0]}": executable file not found in $PATH: unknown'
+        )
         run.exit_code = 128
         return run
     try:
@@ -372,8 +419,16 @@ def run_process(spec: ProcessSpec, vfs: JournalVFS, horizon: float = 3600.0) -> 
     return run
 
 
-def exec_in(vfs: VFS, argv: list[str], image: Image | None, env: dict[str, str], hostname: str, now: float,
-            resolver: Callable[[str], str | None] | None = None, working_dir: str = "/") -> tuple[bytes, bytes, int]:
+def exec_in(
+    vfs: VFS,
+    argv: list[str],
+    image: Image | None,
+    env: dict[str, str],
+    hostname: str,
+    now: float,
+    resolver: Callable[[str], str | None] | None = None,
+    working_dir: str = "/",
+) -> tuple[bytes, bytes, int]:
     """Run a one-shot command in a live container (``kubectl exec``, exec probes, exec hooks)."""
     spec = ProcessSpec(argv, image, env, hostname, start=now, resolver=resolver, working_dir=working_dir)
     sink: list[Effect] = []

@@ -6,6 +6,7 @@ from ..flags import Flag
 from ..main import Command
 from . import apply as apply_cmds
 from . import info, meta, wait
+from .containers import exec_, logs, top
 from .get import GET_FLAGS, cmd_get
 
 LATER = {
@@ -13,14 +14,11 @@ LATER = {
     "scale": "the workload controllers",
     "autoscale": "the HorizontalPodAutoscaler controller",
     "set": "the workload controllers",
-    "top": "metrics-server",
-    "cordon": "the kubelet and node lifecycle",
+        "cordon": "the kubelet and node lifecycle",
     "uncordon": "the kubelet and node lifecycle",
     "drain": "the kubelet and node lifecycle",
     "taint": "the scheduler",
-    "logs": "the kubelet and container runtime",
     "attach": "the kubelet and container runtime",
-    "exec": "the kubelet and container runtime",
     "port-forward": "the simulated network",
     "proxy": "the simulated network",
     "cp": "the container runtime",
@@ -74,6 +72,9 @@ def build_commands() -> dict[str, Command]:
         "version": Command("version", info.cmd_version, info.VERSION_FLAGS,
                            short="Print the client and server version information"),
         "cluster-info": Command("cluster-info", info.cmd_cluster_info, [], short="Display cluster information"),
+        "logs": logs,
+        "exec": exec_,
+        "top": top,
         "wait": Command("wait", wait.cmd_wait, wait.WAIT_FLAGS,
                         short="Experimental: Wait for a specific condition on one or many resources"),
         "options": Command("options", lambda ctx: ctx.out(info._help_text("options") or ""), [],
