@@ -19,10 +19,24 @@ def _parser() -> argparse.ArgumentParser:
     sh.add_argument("--seed", type=int, default=0, help="random seed (same seed + same commands = same cluster)")
     sh.add_argument("--state", metavar="FILE", help="load the cluster from FILE if it exists; save it there at exit")
     sh.add_argument("--echo", action="store_true", help="print each command, prefixed with '$ ', before its output")
-    for name, text in (("sandbox", "free play in the TUI"), ("lesson", "start a lesson in the TUI"),
-                       ("serve", "serve the cluster to real kubectl/helm"), ("lessons", "instructor tools")):
-        sp = sub.add_parser(name, help=text)
-        sp.add_argument("rest", nargs=argparse.REMAINDER)
+    sb = sub.add_parser("sandbox", help="free play in the full-screen app")
+    sb.add_argument("--preset", default="classroom", help=f"cluster preset: {', '.join(PRESETS)}")
+    sb.add_argument("--seed", type=int, default=0, help="random seed (same seed + same commands = same cluster)")
+    sb.add_argument("--state", metavar="FILE", help="load the cluster from FILE if it exists; save it there")
+    ls = sub.add_parser("lesson", help="start a lesson in the full-screen app")
+    ls.add_argument("rest", nargs=argparse.REMAINDER)
+    web = sub.add_parser("web", help="serve the full-screen app to a browser (textual-serve)")
+    web.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    web.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
+    web.add_argument("--public-url", default=None, help="the URL browsers use, when behind a proxy")
+    sv = sub.add_parser("serve", help="serve the simulated cluster as a Kubernetes API for real kubectl, helm and "
+                                      "client libraries")
+    sv.add_argument("--port", type=int, default=6443, help="port on 127.0.0.1 (default 6443)")
+    sv.add_argument("--kubeconfig", default="~/.kube/k8stutor.yaml", help="kubeconfig file to write")
+    sv.add_argument("--state", metavar="FILE", help="load the cluster from FILE if it exists; save it there at exit")
+    sv.add_argument("--speed", type=float, default=1.0, help="virtual time speed (1 = real time, 0 = frozen)")
+    lsn = sub.add_parser("lessons", help="instructor tools")
+    lsn.add_argument("rest", nargs=argparse.REMAINDER)
     return p
 
 
@@ -32,15 +46,30 @@ def main(argv: list[str] | None = None) -> int:
         from .hosts.shell import main as shell_main
 
         return shell_main(args.preset, args.seed, args.state, args.echo)
+    if args.command == "serve":
+        from .hosts.apiserver.main import serve_main
+
+        return serve_main(port=args.port, kubeconfig=args.kubeconfig, state=args.state, speed=args.speed)
     if args.command is None:
-        sys.stdout.write(
-            "k8stutor — learn Kubernetes on a simulated v1.32 cluster.\n\n"
-            "The full-screen app (lessons, live panes, editor) arrives soon. Today you can use the kubectl shell:\n\n"
-            "  k8stutor shell                 interactive kubectl prompt on the classroom cluster\n"
-            "  k8stutor shell --echo < f.txt  run a transcript of commands\n"
-            "  k8stutor --help                everything else\n"
-        )
-        return 0
+        from .tui import run
+
+        return run()
+    if args.command == "sandbox":
+        from .tui import run
+
+        if args.preset not in PRESETS:
+            sys.stderr.write(f"k8stutor: unknown preset {args.preset!r}; choose one of: {', '.join(PRESETS)}\n")
+            return 2
+        return run(start="sandbox", preset=args.preset, seed=args.seed, state=args.state)
+    if args.command == "lesson":
+        from .tui import run
+
+        sys.stderr.write("k8stutor lesson: lesson packs arrive soon; opening the welcome screen.\n")
+        return run()
+    if args.command == "web":
+        from .tui.web import serve
+
+        return serve(args.host, args.port, args.public_url)
     sys.stderr.write(f"k8stutor {args.command}: not available yet in this version; use `k8stutor shell`.\n")
     return 2
 

@@ -46,12 +46,15 @@ class StateFileError(Exception):
 class Cluster:
     """A whole simulated cluster. Same preset + seed + commands = same cluster, byte for byte."""
 
-    def __init__(self, preset: str = "classroom", seed: int = 0) -> None:
+    def __init__(self, preset: str = "classroom", seed: int = 0, epoch: float | None = None) -> None:
+        """``epoch``: when virtual time starts (the learner arrives ``preset.age`` later). The default is a fixed
+        instant, for determinism; ``k8stutor serve`` passes the wall clock so real kubectl's client-side ages
+        (``describe`` events) agree with the server's."""
         self.preset_name = preset
         self.seed = seed
         self.preset: Preset = get_preset(preset)
         self.rng = random.Random(seed)
-        self.clock = VirtualClock(EPOCH)
+        self.clock = VirtualClock(EPOCH if epoch is None else float(int(epoch - self.preset.age)))
         self.registry = Registry()
         self.store = Store()
         self.api = APIServer(self.store, self.registry, self.clock, self.rng)
