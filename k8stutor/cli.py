@@ -51,6 +51,15 @@ def main(argv: list[str] | None = None) -> int:
 
         return serve_main(port=args.port, kubeconfig=args.kubeconfig, state=args.state, speed=args.speed)
     if args.command is None:
+        if not (sys.stdin.isatty() and sys.stdout.isatty()):
+            sys.stdout.write(
+                "k8stutor — learn Kubernetes on a simulated v1.32 cluster.\n\n"
+                "The full-screen app needs a terminal. Other ways in:\n\n"
+                "  k8stutor shell --echo < f.txt  run a transcript of kubectl commands\n"
+                "  k8stutor serve                 use your own kubectl against the simulated cluster\n"
+                "  k8stutor --help                everything else\n"
+            )
+            return 0
         from .tui import run
 
         return run()

@@ -86,8 +86,11 @@ class FakeKubelet(Controller):
             for f in term.get("matchFields") or ():
                 if f.get("key") == "metadata.name" and f.get("values"):
                     return str(f["values"][0])
-        workers = [n["metadata"]["name"] for n in self.api.list_objects("nodes")
-                   if "node-role.kubernetes.io/control-plane" not in (n["metadata"].get("labels") or {})]
+        workers = [
+            n["metadata"]["name"]
+            for n in self.api.list_objects("nodes")
+            if "node-role.kubernetes.io/control-plane" not in (n["metadata"].get("labels") or {})
+        ]
         if not workers:
             return None
         self._rr += 1
@@ -107,19 +110,44 @@ class FakeKubelet(Controller):
                 state: dict[str, Any] = {"running": {"startedAt": now}}
             else:
                 code = 0 if phase == "Succeeded" else 1
-                state = {"terminated": {"exitCode": code, "finishedAt": now,
-                                        "reason": "Completed" if code == 0 else "Error", "startedAt": now}}
-            entry = {"image": c["image"], "imageID": "", "lastState": {}, "name": c["name"],
-                     "ready": running and ready, "restartCount": count, "started": running, "state": state}
+                state = {
+                    "terminated": {
+                        "exitCode": code,
+                        "finishedAt": now,
+                        "reason": "Completed" if code == 0 else "Error",
+                        "startedAt": now,
+                    }
+                }
+            entry = {
+                "image": c["image"],
+                "imageID": "",
+                "lastState": {},
+                "name": c["name"],
+                "ready": running and ready,
+                "restartCount": count,
+                "started": running,
+                "state": state,
+            }
             if restart:
-                entry["lastState"] = {"terminated": {"exitCode": 1, "finishedAt": now, "reason": "Error",
-                                                     "startedAt": now}}
+                entry["lastState"] = {
+                    "terminated": {"exitCode": 1, "finishedAt": now, "reason": "Error", "startedAt": now}
+                }
             cs.append(entry)
         flag = "True" if running and ready else "False"
-        st.update(phase=phase, containerStatuses=cs, hostIP="192.168.66.20", podIP=st.get("podIP") or "10.244.1.9",
-                  startTime=st.get("startTime") or now)
+        st.update(
+            phase=phase,
+            containerStatuses=cs,
+            hostIP="192.168.66.20",
+            podIP=st.get("podIP") or "10.244.1.9",
+            startTime=st.get("startTime") or now,
+        )
         conds = {c["type"]: c for c in st.get("conditions") or ()}
-        for t, v in (("Initialized", "True"), ("Ready", flag), ("ContainersReady", flag), ("PodScheduled", "True")):
+        for t, v in (
+            ("Initialized", "True"),
+            ("Ready", flag),
+            ("ContainersReady", flag),
+            ("PodScheduled", "True"),
+        ):
             prev = conds.get(t)
             if prev is None or prev.get("status") != v:
                 conds[t] = {"lastProbeTime": None, "lastTransitionTime": now, "status": v, "type": t}
@@ -130,8 +158,19 @@ class FakeKubelet(Controller):
             pass
 
 
+def detach_real_kubelets(cluster: Any) -> None:
+    """Stop the cluster's real kubelets (if installed) so only the fake one touches pods."""
+    mgr = getattr(cluster, "kubelets", None)
+    if mgr is None or mgr not in cluster.controllers:
+        return
+    for k in mgr.kubelets.values():
+        k.stop()
+    cluster.controllers.remove(mgr)
+
+
 def install(cluster: Any, outcome: Outcome = always_run, ready: bool = True) -> FakeKubelet:
-    """Add a fake kubelet to ``cluster`` and return it."""
+    """Replace the real kubelets with a fake one on ``cluster`` and return it."""
+    detach_real_kubelets(cluster)
     k = FakeKubelet(cluster, outcome, ready)
     cluster.add_controller(k)
     return k

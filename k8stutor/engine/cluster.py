@@ -16,6 +16,7 @@ from typing import Any
 from .api.server import APIServer
 from .clock import VirtualClock
 from .controllers.base import Controller
+from .controllers.history import compute_hash
 from .controllers.crd import CRDController, resource_type_for
 from .controllers.garbagecollector import GarbageCollector
 from .controllers.namespace import NamespaceController, RootCACertPublisher, ServiceAccountsController
@@ -74,9 +75,24 @@ class Cluster:
 
     def _install_components(self) -> None:
         """The node agents and control-plane components that bring the cluster to life."""
+        from .controllers import cronjob, daemonset, disruption, hpa, job, statefulset
         from .kubelet import install as install_kubelets
+        from .runtime.metrics import container_usage, metrics_available
 
         install_kubelets(self)
+        for module in (daemonset, job, cronjob, statefulset, disruption, hpa):
+            module.install(self)  # type: ignore[attr-defined]
+
+        def metrics_source(pod: dict[str, Any]) -> tuple[int, int] | None:
+            # What metrics-server would report for a pod (None when metrics-server is not installed).
+            if not metrics_available(self):
+                return None
+            usage = container_usage(self, pod)
+            if not usage:
+                return None
+            return sum(u[1] for u in usage), sum(u[2] for u in usage)
+
+        self.metrics_source = metrics_source
         self.settle()
 
     def node_power(self, name: str, up: bool) -> None:
@@ -86,9 +102,14 @@ class Cluster:
         (node_up if up else node_down)(self, name)
 
     # ---- time -----------------------------------------------------------------------------------
-    def add_controller(self, c: Controller) -> None:
+    def add_controller(self, c: Controller) -> Controller:
+        """Register and start a controller; if one of the same kind already runs, that one is returned."""
+        for existing in self.controllers:
+            if type(existing) is type(c):
+                return existing
         self.controllers.append(c)
         c.start()
+        return c
 
     def settle(self, max_rounds: int = 10_000) -> None:
         """Run controllers until no work is queued at this instant."""
@@ -239,7 +260,7 @@ class Cluster:
         for ds_obj in (_kube_proxy_daemonset(), _flannel_daemonset()):
             ds = create(ds_obj)
             ns = ds["metadata"]["namespace"]
-            rev_hash = _template_hash(ds["spec"]["template"])[:10]
+            rev_hash = compute_hash(ds["spec"]["template"])
             create({"apiVersion": "apps/v1", "kind": "ControllerRevision",
                         "metadata": {"name": f"{ds['metadata']['name']}-{rev_hash}", "namespace": ns,
                                      "labels": dict(ds["spec"]["template"]["metadata"]["labels"],

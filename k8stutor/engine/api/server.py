@@ -200,6 +200,10 @@ class APIServer:
         meta.pop("deletionTimestamp", None)
         meta.pop("deletionGracePeriodSeconds", None)
         meta.pop("resourceVersion", None)
+        if rt.group_resource == "jobs.batch":
+            from ..controllers.job import prepare_job_for_create
+
+            prepare_job_for_create(obj)
         if rt.group_resource in GENERATION_KINDS or rt.crd:
             meta["generation"] = 1
         else:

@@ -14,8 +14,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 STAR_BIT = 1 << 63
 
-_MONTHS = {n: i + 1 for i, n in enumerate(
-    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"])}
+_MONTHS = {
+    n: i + 1
+    for i, n in enumerate(
+        ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+    )
+}
 _DOWS = {n: i for i, n in enumerate(["sun", "mon", "tue", "wed", "thu", "fri", "sat"])}
 
 
@@ -101,7 +105,7 @@ def _field(text: str, b: _Bounds) -> int:
 def _parse_go_duration(text: str) -> float:
     m = re.fullmatch(r"((?:\d+(?:\.\d*)?|\.\d+)(?:ns|us|µs|ms|s|m|h))+", text)
     if not m or text in ("", "0"):
-        raise CronError(f"failed to parse duration @every {text}: time: invalid duration \"{text}\"")
+        raise CronError(f'failed to parse duration @every {text}: time: invalid duration "{text}"')
     unit = {"ns": 1e-9, "us": 1e-6, "µs": 1e-6, "ms": 1e-3, "s": 1, "m": 60, "h": 3600}
     total = 0.0
     for num, u in re.findall(r"(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h)", text):
@@ -159,8 +163,13 @@ class Schedule:
 
 
 _DESCRIPTORS = {
-    "@yearly": "0 0 1 1 *", "@annually": "0 0 1 1 *", "@monthly": "0 0 1 * *", "@weekly": "0 0 * * 0",
-    "@daily": "0 0 * * *", "@midnight": "0 0 * * *", "@hourly": "0 * * * *",
+    "@yearly": "0 0 1 1 *",
+    "@annually": "0 0 1 1 *",
+    "@monthly": "0 0 1 * *",
+    "@weekly": "0 0 * * 0",
+    "@daily": "0 0 * * *",
+    "@midnight": "0 0 * * *",
+    "@hourly": "0 * * * *",
 }
 
 
@@ -179,15 +188,21 @@ def parse(spec: str) -> Schedule:
         spec = rest.strip()
     if spec.startswith("@"):
         if spec.startswith("@every "):
-            return Schedule(every=_parse_go_duration(spec[len("@every "):].strip()), zone=zone)
+            return Schedule(every=_parse_go_duration(spec[len("@every ") :].strip()), zone=zone)
         if spec not in _DESCRIPTORS:
             raise CronError(f"unrecognized descriptor: {spec}")
         spec = _DESCRIPTORS[spec]
     fields = spec.split()
     if len(fields) != 5:
         raise CronError(f"expected exactly 5 fields, found {len(fields)}: [{' '.join(fields)}]")
-    return Schedule(minute=_field(fields[0], _MINUTE), hour=_field(fields[1], _HOUR), dom=_field(fields[2], _DOM),
-                    month=_field(fields[3], _MONTH), dow=_field(fields[4], _DOW), zone=zone)
+    return Schedule(
+        minute=_field(fields[0], _MINUTE),
+        hour=_field(fields[1], _HOUR),
+        dom=_field(fields[2], _DOM),
+        month=_field(fields[3], _MONTH),
+        dow=_field(fields[4], _DOW),
+        zone=zone,
+    )
 
 
 def location(time_zone: str | None) -> tzinfo:
@@ -200,8 +215,9 @@ def location(time_zone: str | None) -> tzinfo:
         raise CronError(f"unknown time zone {time_zone}") from None
 
 
-def most_recent_schedule_time(sched: Schedule, earliest: float, now: float,
-                              tz: tzinfo | None = None) -> tuple[float | None, int]:
+def most_recent_schedule_time(
+    sched: Schedule, earliest: float, now: float, tz: tzinfo | None = None
+) -> tuple[float | None, int]:
     """``mostRecentScheduleTime``: (the latest activation in (earliest, now], how many were missed)."""
     t1 = sched.next(earliest, tz)
     if not t1 or t1 > now:

@@ -33,18 +33,29 @@ def job_from_template(cj: Obj, scheduled: float) -> Obj:
     tmeta = jt.get("metadata") or {}
     annotations = dict(tmeta.get("annotations") or {})
     tz = cron.location((cj.get("spec") or {}).get("timeZone"))
-    annotations[SCHEDULED_TIMESTAMP] = datetime.fromtimestamp(int(scheduled), tz).isoformat().replace("+00:00", "Z")
-    meta: Obj = {"name": job_name_for(cj["metadata"]["name"], scheduled), "namespace": cj["metadata"]["namespace"],
-                 "annotations": annotations, "ownerReferences": [owner_ref(cj)]}
+    annotations[SCHEDULED_TIMESTAMP] = (
+        datetime.fromtimestamp(int(scheduled), tz).isoformat().replace("+00:00", "Z")
+    )
+    meta: Obj = {
+        "name": job_name_for(cj["metadata"]["name"], scheduled),
+        "namespace": cj["metadata"]["namespace"],
+        "annotations": annotations,
+        "ownerReferences": [owner_ref(cj)],
+    }
     if tmeta.get("labels"):
         meta["labels"] = dict(tmeta["labels"])
     return {"apiVersion": "batch/v1", "kind": "Job", "metadata": meta, "spec": clone(jt.get("spec") or {})}
 
 
 def _object_ref(job: Obj) -> Obj:
-    return {"apiVersion": "batch/v1", "kind": "Job", "name": job["metadata"]["name"],
-            "namespace": job["metadata"]["namespace"], "resourceVersion": job["metadata"].get("resourceVersion", ""),
-            "uid": job["metadata"]["uid"]}
+    return {
+        "apiVersion": "batch/v1",
+        "kind": "Job",
+        "name": job["metadata"]["name"],
+        "namespace": job["metadata"]["namespace"],
+        "resourceVersion": job["metadata"].get("resourceVersion", ""),
+        "uid": job["metadata"]["uid"],
+    }
 
 
 class CronJobController(Controller):
@@ -97,23 +108,34 @@ class CronJobController(Controller):
             sched = cron.parse(spec.get("schedule", ""))
             tz = cron.location(spec.get("timeZone"))
         except cron.CronError as err:
-            self.recorder.event(cj, WARNING, "UnparseableSchedule" if "zone" not in str(err) else "UnknownTimeZone",
-                                f"unparseable schedule: {spec.get('schedule', '')!r} : {err}")
+            self.recorder.event(
+                cj,
+                WARNING,
+                "UnparseableSchedule" if "zone" not in str(err) else "UnknownTimeZone",
+                f"unparseable schedule: {spec.get('schedule', '')!r} : {err}",
+            )
             self._write_status(cj, status)
             return
         if spec.get("suspend"):
             self._write_status(cj, status)
             return
-        earliest = parse_rfc3339(status.get("lastScheduleTime")) or parse_rfc3339(
-            cj["metadata"].get("creationTimestamp")) or now
+        earliest = (
+            parse_rfc3339(status.get("lastScheduleTime"))
+            or parse_rfc3339(cj["metadata"].get("creationTimestamp"))
+            or now
+        )
         sds = spec.get("startingDeadlineSeconds")
         if sds is not None:
             earliest = max(earliest, now - int(sds))
         scheduled, missed = cron.most_recent_schedule_time(sched, earliest, now, tz)
         if missed > 100:
-            self.recorder.event(cj, WARNING, "TooManyMissedTimes",
-                                f"too many missed start times: {missed}. Set or decrease "
-                                ".spec.startingDeadlineSeconds or check clock skew")
+            self.recorder.event(
+                cj,
+                WARNING,
+                "TooManyMissedTimes",
+                f"too many missed start times: {missed}. Set or decrease "
+                ".spec.startingDeadlineSeconds or check clock skew",
+            )
         nxt = sched.next(now, tz)
         if scheduled is None:
             self._write_status(cj, status)
@@ -121,19 +143,25 @@ class CronJobController(Controller):
                 self._wake_at(key, nxt + NEXT_SCHEDULE_DELTA)
             return
         if sds is not None and scheduled + int(sds) < now:
-            self.recorder.event(cj, WARNING, "MissSchedule",
-                                f"Missed scheduled time to start a job: {rfc3339(scheduled)}")
+            self.recorder.event(
+                cj, WARNING, "MissSchedule", f"Missed scheduled time to start a job: {rfc3339(scheduled)}"
+            )
             self._write_status(cj, status)
             if nxt:
                 self._wake_at(key, nxt + NEXT_SCHEDULE_DELTA)
             return
         job_name = job_name_for(name, scheduled)
         already = any(a.get("name") == job_name for a in status.get("active") or ()) or (
-            parse_rfc3339(status.get("lastScheduleTime")) == scheduled)
+            parse_rfc3339(status.get("lastScheduleTime")) == scheduled
+        )
         policy = spec.get("concurrencyPolicy", "Allow")
         if not already and policy == "Forbid" and status.get("active"):
-            self.recorder.event(cj, NORMAL, "JobAlreadyActive",
-                                "Not starting job because prior execution is running and concurrency policy is Forbid")
+            self.recorder.event(
+                cj,
+                NORMAL,
+                "JobAlreadyActive",
+                "Not starting job because prior execution is running and concurrency policy is Forbid",
+            )
             self._write_status(cj, status)
             if nxt:
                 self._wake_at(key, nxt + NEXT_SCHEDULE_DELTA)
@@ -146,7 +174,9 @@ class CronJobController(Controller):
                     except StatusError:
                         continue
                     self.recorder.event(cj, NORMAL, "SuccessfulDelete", f"Deleted job {ref['name']}")
-                    status["active"] = [a for a in status.get("active") or () if a.get("uid") != ref.get("uid")]
+                    status["active"] = [
+                        a for a in status.get("active") or () if a.get("uid") != ref.get("uid")
+                    ]
             try:
                 job = self.api.create(job_from_template(cj, scheduled))
             except StatusError as err:
@@ -181,8 +211,12 @@ class CronJobController(Controller):
                 continue
             if in_active:
                 active = [a for a in active if a.get("uid") != uid]
-                self.recorder.event(cj, NORMAL, "SawCompletedJob",
-                                    f"Saw completed job: {job['metadata']['name']}, status: {cond['type']}")
+                self.recorder.event(
+                    cj,
+                    NORMAL,
+                    "SawCompletedJob",
+                    f"Saw completed job: {job['metadata']['name']}, status: {cond['type']}",
+                )
             if cond["type"] == "Complete":
                 done = parse_rfc3339((job.get("status") or {}).get("completionTime"))
                 last = parse_rfc3339(status.get("lastSuccessfulTime"))
@@ -196,20 +230,28 @@ class CronJobController(Controller):
 
     def _cleanup(self, cj: Obj, jobs: list[Obj]) -> None:
         spec = cj.get("spec") or {}
-        ok, bad = [], []
+        ok: list[Obj] = []
+        bad: list[Obj] = []
         for job in jobs:
             cond = finished_condition(job)
             if cond is None or job["metadata"].get("deletionTimestamp"):
                 continue
             (ok if cond["type"] == "Complete" else bad).append(job)
-        for group, limit in ((ok, spec.get("successfulJobsHistoryLimit")), (bad, spec.get("failedJobsHistoryLimit"))):
+        for group, limit in (
+            (ok, spec.get("successfulJobsHistoryLimit")),
+            (bad, spec.get("failedJobsHistoryLimit")),
+        ):
             if limit is None or len(group) <= int(limit):
                 continue
             group.sort(key=lambda j: ((j.get("status") or {}).get("startTime") or "", j["metadata"]["name"]))
             for job in group[: len(group) - int(limit)]:
                 try:
-                    self.api.delete("jobs.batch", job["metadata"]["name"], job["metadata"]["namespace"],
-                                    propagation_policy="Background")
+                    self.api.delete(
+                        "jobs.batch",
+                        job["metadata"]["name"],
+                        job["metadata"]["namespace"],
+                        propagation_policy="Background",
+                    )
                 except StatusError:
                     continue
                 self.recorder.event(cj, NORMAL, "SuccessfulDelete", f"Deleted job {job['metadata']['name']}")
@@ -220,8 +262,9 @@ class CronJobController(Controller):
             return
         upd = clone(cur)
         order = ("active", "lastScheduleTime", "lastSuccessfulTime")
-        upd["status"] = {k: status[k] for k in order if k in status} | {k: v for k, v in status.items()
-                                                                        if k not in order}
+        upd["status"] = {k: status[k] for k in order if k in status} | {
+            k: v for k, v in status.items() if k not in order
+        }
         try:
             self.api.update_status(upd)
         except StatusError:
@@ -237,5 +280,5 @@ def is_owned_by_cronjob(job: Obj) -> bool:
 def install(cluster: Any) -> CronJobController:
     """Register the CronJob controller with ``cluster``."""
     c = CronJobController(cluster)
-    cluster.add_controller(c)
+    c = cluster.add_controller(c)  # type: ignore[assignment]
     return c

@@ -38,8 +38,11 @@ DAEMON_TOLERATIONS: tuple[Obj, ...] = (
     {"effect": "NoSchedule", "key": "node.kubernetes.io/pid-pressure", "operator": "Exists"},
     {"effect": "NoSchedule", "key": "node.kubernetes.io/unschedulable", "operator": "Exists"},
 )
-NETWORK_UNAVAILABLE_TOLERATION: Obj = {"effect": "NoSchedule", "key": "node.kubernetes.io/network-unavailable",
-                                       "operator": "Exists"}
+NETWORK_UNAVAILABLE_TOLERATION: Obj = {
+    "effect": "NoSchedule",
+    "key": "node.kubernetes.io/network-unavailable",
+    "operator": "Exists",
+}
 
 
 def daemon_tolerations(pod_spec: Obj) -> list[Obj]:
@@ -56,7 +59,8 @@ def daemon_tolerations(pod_spec: Obj) -> list[Obj]:
 
 def _same_toleration(a: Obj, b: Obj) -> bool:
     return all((a.get(k) or "") == (b.get(k) or "") for k in ("key", "operator", "value", "effect")) and (
-        a.get("tolerationSeconds") == b.get("tolerationSeconds"))
+        a.get("tolerationSeconds") == b.get("tolerationSeconds")
+    )
 
 
 def tolerates(tol: Obj, taint: Obj) -> bool:
@@ -110,8 +114,9 @@ def node_should_run(pod_spec: Obj, node: Obj) -> tuple[bool, bool]:
     for k, v in (pod_spec.get("nodeSelector") or {}).items():
         if labels.get(k) != v:
             return False, False
-    req = (((pod_spec.get("affinity") or {}).get("nodeAffinity") or {})
-           .get("requiredDuringSchedulingIgnoredDuringExecution"))
+    req = ((pod_spec.get("affinity") or {}).get("nodeAffinity") or {}).get(
+        "requiredDuringSchedulingIgnoredDuringExecution"
+    )
     if req is not None and not node_selector_terms_match(req.get("nodeSelectorTerms") or [], node):
         return False, False
     tols = daemon_tolerations(pod_spec)
@@ -151,8 +156,12 @@ def new_daemon_pod(ds: Obj, node_name: str, hash_: str) -> Obj:
     spec = clone(template.get("spec") or {})
     spec["affinity"] = pin_to_node(spec.get("affinity"), node_name)
     spec["tolerations"] = daemon_tolerations(spec)
-    meta: Obj = {"generateName": f"{ds['metadata']['name']}-", "namespace": ds["metadata"]["namespace"],
-                 "labels": labels, "ownerReferences": [owner_ref(ds)]}
+    meta: Obj = {
+        "generateName": f"{ds['metadata']['name']}-",
+        "namespace": ds["metadata"]["namespace"],
+        "labels": labels,
+        "ownerReferences": [owner_ref(ds)],
+    }
     if tmeta.get("annotations"):
         meta["annotations"] = dict(tmeta["annotations"])
     return {"apiVersion": "v1", "kind": "Pod", "metadata": meta, "spec": spec}
@@ -168,11 +177,16 @@ def pod_node_name(pod: Obj) -> str:
     """The node a daemon pod runs on, or the node its affinity pins it to while still unscheduled."""
     if pod["spec"].get("nodeName"):
         return str(pod["spec"]["nodeName"])
-    req = (((pod["spec"].get("affinity") or {}).get("nodeAffinity") or {})
-           .get("requiredDuringSchedulingIgnoredDuringExecution") or {})
+    req = ((pod["spec"].get("affinity") or {}).get("nodeAffinity") or {}).get(
+        "requiredDuringSchedulingIgnoredDuringExecution"
+    ) or {}
     for term in req.get("nodeSelectorTerms") or ():
         for f in term.get("matchFields") or ():
-            if f.get("key") == "metadata.name" and f.get("operator") == "In" and len(f.get("values") or ()) == 1:
+            if (
+                f.get("key") == "metadata.name"
+                and f.get("operator") == "In"
+                and len(f.get("values") or ()) == 1
+            ):
                 return str(f["values"][0])
     return ""
 
@@ -307,8 +321,14 @@ class DaemonSetController(Controller):
             self.requeue_after(key, 1.0)
         self._cleanup_history(ds, hash_)
 
-    def _rolling_update(self, strategy: Obj, desired: int, available: int,
-                        old_pods: list[tuple[str, Obj, bool]], already: list[Obj]) -> list[Obj]:
+    def _rolling_update(
+        self,
+        strategy: Obj,
+        desired: int,
+        available: int,
+        old_pods: list[tuple[str, Obj, bool]],
+        already: list[Obj],
+    ) -> list[Obj]:
         """``rollingUpdate`` with maxSurge 0: delete old pods while the unavailable budget allows."""
         ru = strategy.get("rollingUpdate") or {}
         max_unavailable = _int_or_percent(ru.get("maxUnavailable", 1), desired, round_up=True)
@@ -368,12 +388,16 @@ class DaemonSetController(Controller):
         live_hashes = {hash_}
         for pod in self.pods.objects(self.cluster.store, "pods", ds["metadata"]["uid"]):
             live_hashes.add((pod["metadata"].get("labels") or {}).get(CONTROLLER_REVISION_HASH, ""))
-        live = {r["metadata"]["name"] for r in revisions
-                if (r["metadata"].get("labels") or {}).get(CONTROLLER_REVISION_HASH) in live_hashes}
+        live = {
+            r["metadata"]["name"]
+            for r in revisions
+            if (r["metadata"].get("labels") or {}).get(CONTROLLER_REVISION_HASH) in live_hashes
+        }
         truncate_history(self.api, revisions, live, limit)
 
-    def _update_status(self, ds: Obj, desired: int, current: int, misscheduled: int, ready: int, available: int,
-                       updated: int) -> None:
+    def _update_status(
+        self, ds: Obj, desired: int, current: int, misscheduled: int, ready: int, available: int, updated: int
+    ) -> None:
         old = ds.get("status") or {}
         status: Obj = {}
         if old.get("collisionCount") is not None:
@@ -422,5 +446,5 @@ def is_daemon_pod(pod: Obj) -> bool:
 def install(cluster: Any) -> DaemonSetController:
     """Register the DaemonSet controller with ``cluster``."""
     c = DaemonSetController(cluster)
-    cluster.add_controller(c)
+    c = cluster.add_controller(c)  # type: ignore[assignment]
     return c

@@ -66,8 +66,14 @@ def template_patch(owner: Obj) -> Obj:
 
 def owner_ref(obj: Obj, block: bool = True) -> Obj:
     """``metav1.NewControllerRef``: the controller ownerReference a controller puts on what it creates."""
-    return {"apiVersion": obj["apiVersion"], "blockOwnerDeletion": block, "controller": True,
-            "kind": obj["kind"], "name": obj["metadata"]["name"], "uid": obj["metadata"]["uid"]}
+    return {
+        "apiVersion": obj["apiVersion"],
+        "blockOwnerDeletion": block,
+        "controller": True,
+        "kind": obj["kind"],
+        "name": obj["metadata"]["name"],
+        "uid": obj["metadata"]["uid"],
+    }
 
 
 def controller_ref(obj: Obj) -> Obj | None:
@@ -82,12 +88,21 @@ def new_controller_revision(owner: Obj, data: Obj, name: str, hash_label: str, r
     """A ControllerRevision owned by ``owner`` (labels = template labels + ``controller-revision-hash``)."""
     labels = dict(((owner.get("spec") or {}).get("template") or {}).get("metadata", {}).get("labels") or {})
     labels[CONTROLLER_REVISION_HASH] = hash_label
-    meta: Obj = {"name": name, "namespace": owner["metadata"].get("namespace", "default"), "labels": labels,
-                 "ownerReferences": [owner_ref(owner)]}
+    meta: Obj = {
+        "name": name,
+        "namespace": owner["metadata"].get("namespace", "default"),
+        "labels": labels,
+        "ownerReferences": [owner_ref(owner)],
+    }
     if owner["metadata"].get("annotations") and owner.get("kind") == "DaemonSet":
         meta["annotations"] = dict(owner["metadata"]["annotations"])
-    return {"apiVersion": "apps/v1", "kind": "ControllerRevision", "metadata": meta, "data": data,
-            "revision": revision}
+    return {
+        "apiVersion": "apps/v1",
+        "kind": "ControllerRevision",
+        "metadata": meta,
+        "data": data,
+        "revision": revision,
+    }
 
 
 def owned_revisions(api: Any, owner: Obj) -> list[Obj]:
@@ -113,6 +128,7 @@ def truncate_history(api: Any, revisions: list[Obj], live: set[str], limit: int)
 
 
 # ---- pod predicates (pkg/api/v1/pod, controller_utils) -------------------------------------------------
+
 
 def pod_condition(pod: Obj, type_: str) -> Obj | None:
     """The pod's condition of ``type_`` or None."""
@@ -200,8 +216,9 @@ class OwnerIndex:
             self.update(Event("ADDED", resource, o, 0))
 
 
-def set_condition(conditions: list[Obj], type_: str, status: str, reason: str, message: str, now: str,
-                  probe: bool = False) -> tuple[list[Obj], bool]:
+def set_condition(
+    conditions: list[Obj], type_: str, status: str, reason: str, message: str, now: str, probe: bool = False
+) -> tuple[list[Obj], bool]:
     """Add or update one condition (lastTransitionTime moves only when status flips). Returns (list, changed)."""
     out = [dict(c) for c in conditions]
     for c in out:

@@ -47,7 +47,9 @@ def prepare_job_for_create(job: Obj) -> None:
 
 def job_selector(job: Obj) -> Obj:
     """The Job's selector (the generated one when the API has not set it)."""
-    return (job.get("spec") or {}).get("selector") or {"matchLabels": {CONTROLLER_UID: job["metadata"]["uid"]}}
+    return (job.get("spec") or {}).get("selector") or {
+        "matchLabels": {CONTROLLER_UID: job["metadata"]["uid"]}
+    }
 
 
 def finished_condition(job: Obj) -> Obj | None:
@@ -66,8 +68,14 @@ def _condition(job_status: Obj, type_: str) -> Obj | None:
 
 
 def _new_condition(type_: str, reason: str, message: str, now: str) -> Obj:
-    return {"lastProbeTime": now, "lastTransitionTime": now, "message": message, "reason": reason,
-            "status": "True", "type": type_}
+    return {
+        "lastProbeTime": now,
+        "lastTransitionTime": now,
+        "message": message,
+        "reason": reason,
+        "status": "True",
+        "type": type_,
+    }
 
 
 def backoff_delay(failures: int) -> float:
@@ -93,8 +101,11 @@ def _finish_time(pod: Obj) -> float:
         if t is not None and (latest is None or t > latest):
             latest = t
     if latest is None:
-        latest = parse_rfc3339(pod["metadata"].get("deletionTimestamp")) or parse_rfc3339(
-            pod["metadata"].get("creationTimestamp")) or 0.0
+        latest = (
+            parse_rfc3339(pod["metadata"].get("deletionTimestamp"))
+            or parse_rfc3339(pod["metadata"].get("creationTimestamp"))
+            or 0.0
+        )
     return latest
 
 
@@ -136,7 +147,9 @@ class JobController(Controller):
         if finished_condition(job) is not None:
             self.backoff.pop(job["metadata"]["uid"], None)
             if job["metadata"].get("deletionTimestamp"):
-                self._remove_finalizers(p for p in pods if JOB_TRACKING_FINALIZER in (p["metadata"].get("finalizers") or ()))
+                self._remove_finalizers(
+                    p for p in pods if JOB_TRACKING_FINALIZER in (p["metadata"].get("finalizers") or ())
+                )
             return
         self._sync(job, pods)
 
@@ -160,10 +173,18 @@ class JobController(Controller):
         unc_succ = list(uncounted.get("succeeded") or [])
         unc_fail = list(uncounted.get("failed") or [])
         tracked = [p for p in pods if JOB_TRACKING_FINALIZER in (p["metadata"].get("finalizers") or ())]
-        new_succ = [p for p in tracked if (p.get("status") or {}).get("phase") == "Succeeded"
-                    and p["metadata"]["uid"] not in unc_succ]
-        new_fail = [p for p in tracked if _is_pod_failed(p, job) and p["metadata"]["uid"] not in unc_fail
-                    and (p.get("status") or {}).get("phase") != "Succeeded"]
+        new_succ = [
+            p
+            for p in tracked
+            if (p.get("status") or {}).get("phase") == "Succeeded" and p["metadata"]["uid"] not in unc_succ
+        ]
+        new_fail = [
+            p
+            for p in tracked
+            if _is_pod_failed(p, job)
+            and p["metadata"]["uid"] not in unc_fail
+            and (p.get("status") or {}).get("phase") != "Succeeded"
+        ]
         active_pods = [p for p in pods if is_pod_active(p)]
         terminating = sum(1 for p in pods if is_pod_terminating(p))
         succeeded = int(status.get("succeeded", 0)) + len(new_succ) + len(unc_succ)
@@ -183,14 +204,24 @@ class JobController(Controller):
             start = parse_rfc3339(status.get("startTime"))
             ads = spec.get("activeDeadlineSeconds")
             if failed > backoff_limit or self._past_backoff_limit_on_failure(job, pods):
-                finished = _new_condition("FailureTarget", "BackoffLimitExceeded",
-                                          "Job has reached the specified backoff limit", now_s)
+                finished = _new_condition(
+                    "FailureTarget",
+                    "BackoffLimitExceeded",
+                    "Job has reached the specified backoff limit",
+                    now_s,
+                )
             elif ads is not None and start is not None and not suspended and now - start >= int(ads):
-                finished = _new_condition("FailureTarget", "DeadlineExceeded",
-                                          "Job was active longer than specified deadline", now_s)
+                finished = _new_condition(
+                    "FailureTarget",
+                    "DeadlineExceeded",
+                    "Job was active longer than specified deadline",
+                    now_s,
+                )
             elif ads is not None and start is not None and not suspended:
-                self.requeue_after(("jobs.batch", job["metadata"]["namespace"], job["metadata"]["name"]),
-                                   start + int(ads) - now)
+                self.requeue_after(
+                    ("jobs.batch", job["metadata"]["namespace"], job["metadata"]["name"]),
+                    start + int(ads) - now,
+                )
         active = len(active_pods)
         ready = sum(1 for p in active_pods if is_pod_ready(p))
         if finished is not None:
@@ -202,11 +233,18 @@ class JobController(Controller):
         elif not job["metadata"].get("deletionTimestamp"):
             active = self._manage(job, active_pods, succeeded, now)
             completions = spec.get("completions")
-            complete = (succeeded > 0 and active == 0) if completions is None else (
-                succeeded >= int(completions) and active == 0)
+            complete = (
+                (succeeded > 0 and active == 0)
+                if completions is None
+                else (succeeded >= int(completions) and active == 0)
+            )
             if complete:
-                finished = _new_condition("SuccessCriteriaMet", "CompletionsReached",
-                                          "Reached expected number of succeeded pods", now_s)
+                finished = _new_condition(
+                    "SuccessCriteriaMet",
+                    "CompletionsReached",
+                    "Reached expected number of succeeded pods",
+                    now_s,
+                )
             else:
                 conds, changed = self._suspend_condition(status, suspended, now_s)
                 if changed:
@@ -216,7 +254,9 @@ class JobController(Controller):
         status["active"] = active
         status["ready"] = ready
         status["terminating"] = terminating
-        self._track(job, status, tracked, unc_succ, unc_fail, new_succ, new_fail, finished, terminating, now_s)
+        self._track(
+            job, status, tracked, unc_succ, unc_fail, new_succ, new_fail, finished, terminating, now_s
+        )
 
     def _suspend_condition(self, status: Obj, suspended: bool, now: str) -> tuple[list[Obj], bool]:
         conds = [dict(c) for c in status.get("conditions") or ()]
@@ -227,13 +267,23 @@ class JobController(Controller):
             if cur is None:
                 conds.append(_new_condition("Suspended", "JobSuspended", "Job suspended", now))
             else:
-                cur.update(status="True", reason="JobSuspended", message="Job suspended", lastProbeTime=now,
-                           lastTransitionTime=now)
+                cur.update(
+                    status="True",
+                    reason="JobSuspended",
+                    message="Job suspended",
+                    lastProbeTime=now,
+                    lastTransitionTime=now,
+                )
             return conds, True
         if cur is None or cur.get("status") == "False":
             return conds, False
-        cur.update(status="False", reason="JobResumed", message="Job resumed", lastProbeTime=now,
-                   lastTransitionTime=now)
+        cur.update(
+            status="False",
+            reason="JobResumed",
+            message="Job resumed",
+            lastProbeTime=now,
+            lastTransitionTime=now,
+        )
         return conds, True
 
     def _past_backoff_limit_on_failure(self, job: Obj, pods: list[Obj]) -> bool:
@@ -281,9 +331,14 @@ class JobController(Controller):
         else:
             wanted = max(0, min(int(completions) - succeeded, parallelism))
         if active > wanted:
-            extra = sorted(active_pods, key=lambda p: (bool(p["spec"].get("nodeName")),
-                                                       (p.get("status") or {}).get("phase") == "Running",
-                                                       p["metadata"].get("creationTimestamp", "")))
+            extra = sorted(
+                active_pods,
+                key=lambda p: (
+                    bool(p["spec"].get("nodeName")),
+                    (p.get("status") or {}).get("phase") == "Running",
+                    p["metadata"].get("creationTimestamp", ""),
+                ),
+            )
             for p in extra[: active - wanted]:
                 if self._delete_pod(job, p):
                     active -= 1
@@ -292,8 +347,9 @@ class JobController(Controller):
             count, last = self.backoff.get(job["metadata"]["uid"], (0, 0.0))
             remaining = last + backoff_delay(count) - now if count else 0.0
             if remaining > 0:
-                self.requeue_after(("jobs.batch", job["metadata"]["namespace"], job["metadata"]["name"]),
-                                   remaining)
+                self.requeue_after(
+                    ("jobs.batch", job["metadata"]["namespace"], job["metadata"]["name"]), remaining
+                )
                 return active
             for _ in range(wanted - active):
                 if self._create_pod(job):
@@ -306,9 +362,16 @@ class JobController(Controller):
         labels = dict(tmeta.get("labels") or {})
         if not (job.get("spec") or {}).get("selector"):
             uid, name = job["metadata"]["uid"], job["metadata"]["name"]
-            labels.update({CONTROLLER_UID: uid, JOB_NAME: name, LEGACY_CONTROLLER_UID: uid, LEGACY_JOB_NAME: name})
-        meta: Obj = {"finalizers": [JOB_TRACKING_FINALIZER], "generateName": f"{job['metadata']['name']}-",
-                     "labels": labels, "namespace": job["metadata"]["namespace"], "ownerReferences": [owner_ref(job)]}
+            labels.update(
+                {CONTROLLER_UID: uid, JOB_NAME: name, LEGACY_CONTROLLER_UID: uid, LEGACY_JOB_NAME: name}
+            )
+        meta: Obj = {
+            "finalizers": [JOB_TRACKING_FINALIZER],
+            "generateName": f"{job['metadata']['name']}-",
+            "labels": labels,
+            "namespace": job["metadata"]["namespace"],
+            "ownerReferences": [owner_ref(job)],
+        }
         if tmeta.get("annotations"):
             meta["annotations"] = dict(tmeta["annotations"])
         pod = {"apiVersion": "v1", "kind": "Pod", "metadata": meta, "spec": clone(template.get("spec") or {})}
@@ -344,17 +407,36 @@ class JobController(Controller):
             except StatusError:
                 pass
 
-    def _track(self, job: Obj, status: Obj, tracked: list[Obj], unc_succ: list[str], unc_fail: list[str],
-               new_succ: list[Obj], new_fail: list[Obj], finished: Obj | None, terminating: int, now: str) -> None:
+    def _track(
+        self,
+        job: Obj,
+        status: Obj,
+        tracked: list[Obj],
+        unc_succ: list[str],
+        unc_fail: list[str],
+        new_succ: list[Obj],
+        new_fail: list[Obj],
+        finished: Obj | None,
+        terminating: int,
+        now: str,
+    ) -> None:
         """``trackJobStatusAndRemoveFinalizers``: uncounted → finalizers removed → counters, then conditions."""
         is_failure = finished is not None and finished["type"] in ("FailureTarget", "Failed")
-        to_release = [p for p in tracked if (p.get("status") or {}).get("phase") == "Succeeded"
-                      or _is_pod_failed(p, job) or finished is not None]
+        to_release = [
+            p
+            for p in tracked
+            if (p.get("status") or {}).get("phase") == "Succeeded"
+            or _is_pod_failed(p, job)
+            or finished is not None
+        ]
         unc_succ = unc_succ + [p["metadata"]["uid"] for p in new_succ]
         fail_uids = {p["metadata"]["uid"] for p in new_fail}
         if is_failure:
-            fail_uids |= {p["metadata"]["uid"] for p in to_release
-                          if (p.get("status") or {}).get("phase") != "Succeeded"}
+            fail_uids |= {
+                p["metadata"]["uid"]
+                for p in to_release
+                if (p.get("status") or {}).get("phase") != "Succeeded"
+            }
         unc_fail = unc_fail + [u for u in fail_uids if u not in unc_fail]
         conds = [dict(c) for c in status.get("conditions") or ()]
         final: Obj | None = None
@@ -387,13 +469,13 @@ class JobController(Controller):
             status["conditions"] = [*status.get("conditions", []), final]
             if final["type"] == "Complete":
                 status["completionTime"] = now
-        for k in ("active", "succeeded", "failed"):
-            if not status.get(k):
-                status.pop(k, None)
         self._write_status(job, status)
         if done:
             assert final is not None
-            cur = self.cluster.store.get("jobs.batch", job["metadata"]["namespace"], job["metadata"]["name"]) or job
+            cur = (
+                self.cluster.store.get("jobs.batch", job["metadata"]["namespace"], job["metadata"]["name"])
+                or job
+            )
             if final["type"] == "Complete":
                 self.recorder.event(cur, NORMAL, "Completed", "Job completed")
             else:
@@ -405,18 +487,32 @@ class JobController(Controller):
 
     def _write_status(self, job: Obj, status: Obj) -> None:
         cur = self.cluster.store.get("jobs.batch", job["metadata"]["namespace"], job["metadata"]["name"])
+        status = _ordered_status(
+            {k: v for k, v in status.items() if k not in ("active", "succeeded", "failed") or v}
+        )
         if cur is None or cur["metadata"]["uid"] != job["metadata"]["uid"] or cur.get("status") == status:
             return
         upd = clone(cur)
-        upd["status"] = _ordered_status(status)
+        upd["status"] = status
         try:
             self.api.update_status(upd)
         except StatusError:
             pass
 
 
-_STATUS_ORDER = ("conditions", "startTime", "completionTime", "active", "succeeded", "failed", "terminating",
-                 "completedIndexes", "failedIndexes", "uncountedTerminatedPods", "ready")
+_STATUS_ORDER = (
+    "conditions",
+    "startTime",
+    "completionTime",
+    "active",
+    "succeeded",
+    "failed",
+    "terminating",
+    "completedIndexes",
+    "failedIndexes",
+    "uncountedTerminatedPods",
+    "ready",
+)
 
 
 def _ordered_status(status: Obj) -> Obj:
@@ -449,15 +545,23 @@ class TTLAfterFinishedController(Controller):
         cond = finished_condition(job)
         if ttl is None or cond is None:
             return
-        finish = parse_rfc3339((job.get("status") or {}).get("completionTime")) or parse_rfc3339(
-            cond.get("lastTransitionTime")) or self.api.now()
+        finish = (
+            parse_rfc3339((job.get("status") or {}).get("completionTime"))
+            or parse_rfc3339(cond.get("lastTransitionTime"))
+            or self.api.now()
+        )
         expire = finish + int(ttl)
         if self.api.now() < expire:
             self.requeue_after(key, expire - self.api.now())
             return
         try:
-            self.api.delete("jobs.batch", name, ns, propagation_policy="Foreground",
-                            preconditions_uid=job["metadata"]["uid"])
+            self.api.delete(
+                "jobs.batch",
+                name,
+                ns,
+                propagation_policy="Foreground",
+                preconditions_uid=job["metadata"]["uid"],
+            )
         except StatusError:
             pass
 
@@ -465,10 +569,17 @@ class TTLAfterFinishedController(Controller):
 def install(cluster: Any) -> JobController:
     """Register the Job controller and the TTL-after-finished controller with ``cluster``."""
     c = JobController(cluster)
-    cluster.add_controller(c)
+    c = cluster.add_controller(c)  # type: ignore[assignment]
     cluster.add_controller(TTLAfterFinishedController(cluster))
     return c
 
 
-__all__ = ["JobController", "TTLAfterFinishedController", "backoff_delay", "install", "job_selector",
-           "prepare_job_for_create", "selector_from_label_selector"]
+__all__ = [
+    "JobController",
+    "TTLAfterFinishedController",
+    "backoff_delay",
+    "install",
+    "job_selector",
+    "prepare_job_for_create",
+    "selector_from_label_selector",
+]

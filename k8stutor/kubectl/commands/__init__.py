@@ -6,13 +6,13 @@ from ..flags import Flag
 from ..main import Command
 from . import apply as apply_cmds
 from . import info, meta, wait
+from .autoscale import autoscale_command
 from .containers import exec_, logs, top
 from .get import GET_FLAGS, cmd_get
 
 LATER = {
     "rollout": "the Deployment controller",
     "scale": "the workload controllers",
-    "autoscale": "the HorizontalPodAutoscaler controller",
     "set": "the workload controllers",
         "cordon": "the kubelet and node lifecycle",
     "uncordon": "the kubelet and node lifecycle",
@@ -72,6 +72,7 @@ def build_commands() -> dict[str, Command]:
         "version": Command("version", info.cmd_version, info.VERSION_FLAGS,
                            short="Print the client and server version information"),
         "cluster-info": Command("cluster-info", info.cmd_cluster_info, [], short="Display cluster information"),
+        "autoscale": autoscale_command(),
         "logs": logs,
         "exec": exec_,
         "top": top,
