@@ -89,7 +89,20 @@ class Ctx:
 
     @property
     def api(self) -> Any:
-        return self.kubectl.cluster.api
+        """The API as this kubectl's user sees it (kubeconfig user, or ``--as``/``--as-group``)."""
+        return self.kubectl.cluster.api.as_user(self.user)
+
+    @property
+    def user(self) -> Any:
+        from ..engine.api.authz import ADMIN, UserInfo
+
+        as_user = self.parsed.flags.get("as")
+        if as_user:
+            groups = tuple(self.parsed.flags.get("as-group") or ())
+            if "system:authenticated" not in groups:
+                groups += ("system:authenticated",)
+            return UserInfo(as_user, groups)
+        return self.kubectl.user or ADMIN
 
     @property
     def args(self) -> list[str]:
@@ -177,6 +190,8 @@ class Kubectl:
         self.cwd = cwd or os.getcwd()
         self.env = env if env is not None else {}
         self.commands: dict[str, Command] = build_commands()
+        # The authenticated user (None: the kubeconfig's admin user).
+        self.user: Any = None
         # An editor callback the host may install for `kubectl edit` (takes text, returns edited text or None).
         self.editor: Callable[[str], str | None] | None = None
 

@@ -22,6 +22,7 @@ from ..store import Obj, Store, Watch, clone
 from ..timeutil import rfc3339
 from . import admission_defaults, defaulting, field_errors, validation
 from . import patch as patching
+from .authz import Attributes, Authorizer, UserAPI, UserInfo, deny
 
 RAND_ALPHABET = "bcdfghjklmnpqrstvwxz2456789"
 
@@ -54,6 +55,40 @@ class APIServer:
         self.rng = rng
         # Hooks other parts of the engine register (e.g. the CRD controller, the namespace controller).
         self.after_write: list[Callable[[str, str, Obj], None]] = []
+        # Authorization: the union of these authorizers decides for user-scoped requests (``as_user``);
+        # with none registered every request is allowed (AlwaysAllow).
+        self.authorizers: list[Authorizer] = []
+        # Admission plugins: (operation "CREATE"|"UPDATE", rt, new object, old object or None, user) ->
+        # the object (mutated copy) or raise StatusError. Run after defaulting, before validation.
+        self.admission: list[Callable[[str, ResourceType, Obj, Obj | None, UserInfo | None], Obj | None]] = []
+        self.current_user: UserInfo | None = None
+
+    # ---- users ----------------------------------------------------------------------------------
+    def as_user(self, user: UserInfo) -> UserAPI:
+        """The API seen by ``user``: every call authorized first (kubectl, the HTTP server and Helm use this)."""
+        return UserAPI(self, user)
+
+    def authorize(self, attrs: Attributes) -> None:
+        """Raise the real 403 unless some authorizer allows (a deny or no opinion from all is Forbidden)."""
+        if not self.authorizers:
+            return
+        reasons = []
+        for authz in self.authorizers:
+            decision, reason = authz(attrs)
+            if decision == "allow":
+                return
+            if reason:
+                reasons.append(reason)
+            if decision == "deny":
+                break
+        raise deny(attrs)
+
+    def _admit(self, op: str, rt: ResourceType, obj: Obj, old: Obj | None) -> Obj:
+        for plugin in self.admission:
+            out = plugin(op, rt, obj, old, self.current_user)
+            if out is not None:
+                obj = out
+        return obj
 
     # ---- helpers --------------------------------------------------------------------------------
     def now(self) -> float:
@@ -188,6 +223,8 @@ class APIServer:
             obj = admission_defaults.admit_pod(obj, self.rand_string)
             meta = obj["metadata"]
         self._prepare_for_create(rt, obj)
+        if self.admission:
+            obj = self._admit("CREATE", rt, obj, None)
         errs = validation.validate(obj, None)
         errs += self._registry_validate_create(rt, obj)
         if errs:
@@ -368,6 +405,8 @@ class APIServer:
                 obj["spec"] = old.get("spec", {})
             if rt.group_resource == "services":
                 self._keep_service_allocations(old, obj)
+            if self.admission:
+                obj = self._admit("UPDATE", rt, obj, old)
             errs = validation.validate(obj, old)
             if errs:
                 raise field_errors.invalid_error(rt.group, rt.kind, name, errs)
