@@ -1,5 +1,7 @@
-"""A stand-in kubelet for controller tests: binds pending pods to worker nodes and reports them Running and
-Ready after ``start_delay`` virtual seconds; finalizes terminating pods after ``stop_delay``."""
+"""A stand-in kubelet (and scheduler) for controller tests: binds pending pods to worker nodes and reports them
+Running and Ready after ``start_delay`` virtual seconds; finalizes terminating pods after ``stop_delay``.
+
+``install`` detaches the cluster's real kubelets first, so controller tests have exact, simple timing."""
 
 from __future__ import annotations
 
@@ -17,19 +19,26 @@ class FakeKubelet(Controller):
     name = "fake-kubelet"
     watches = ("pods",)
 
-    def __init__(self, cluster: Any, start_delay: float = 1.0, stop_delay: float = 0.0, ready: bool = True) -> None:
+    def __init__(
+        self, cluster: Any, start_delay: float = 1.0, stop_delay: float = 0.0, ready: bool = True
+    ) -> None:
         super().__init__(cluster)
         self.start_delay = start_delay
         self.stop_delay = stop_delay
         self.ready = ready
         self.paused = False
         self._pending: set[Key] = set()
+        self._batches: dict[float, list[Key]] = {}
         self._next_node = 0
         self._ip = 0
-        nodes = [n for n in cluster.store.list("nodes", "")
-                 if "node-role.kubernetes.io/control-plane" not in (n["metadata"].get("labels") or {})]
-        self.nodes = [n["metadata"]["name"] for n in nodes] or [n["metadata"]["name"]
-                                                               for n in cluster.store.list("nodes", "")]
+        nodes = [
+            n
+            for n in cluster.store.list("nodes", "")
+            if "node-role.kubernetes.io/control-plane" not in (n["metadata"].get("labels") or {})
+        ]
+        self.nodes = [n["metadata"]["name"] for n in nodes] or [
+            n["metadata"]["name"] for n in cluster.store.list("nodes", "")
+        ]
 
     def on_event(self, ev: Event) -> None:
         if ev.type == DELETED or self.paused:
@@ -47,8 +56,18 @@ class FakeKubelet(Controller):
         self._pending.add(key)
         if delay <= 0:
             self.queue.add(key)
-        else:
-            self.cluster.clock.call_after(delay, lambda: self.queue.add(key))
+            return
+        # One timer per due instant, so pods created together start together (and cheaply).
+        due = self.cluster.clock.now() + delay
+        batch = self._batches.get(due)
+        if batch is None:
+            batch = self._batches[due] = []
+            self.cluster.clock.call_at(due, lambda: self._fire(due))
+        batch.append(key)
+
+    def _fire(self, due: float) -> None:
+        for key in self._batches.pop(due, ()):
+            self.queue.add(key)
 
     def reconcile(self, key: Key) -> None:
         self._pending.discard(key)
@@ -72,23 +91,46 @@ class FakeKubelet(Controller):
         t = rfc3339(self.api.now())
         ready = "True" if self.ready else "False"
         status = dict(bound.get("status") or {})
-        status.update({
-            "phase": "Running",
-            "conditions": [
-                {"lastProbeTime": None, "lastTransitionTime": t, "status": "True", "type": "PodReadyToStartContainers"},
-                {"lastProbeTime": None, "lastTransitionTime": t, "status": "True", "type": "Initialized"},
-                {"lastProbeTime": None, "lastTransitionTime": t, "status": ready, "type": "Ready"},
-                {"lastProbeTime": None, "lastTransitionTime": t, "status": ready, "type": "ContainersReady"},
-                {"lastProbeTime": None, "lastTransitionTime": t, "status": "True", "type": "PodScheduled"},
-            ],
-            "podIP": f"10.244.{1 + self._ip // 250}.{2 + self._ip % 250}",
-            "startTime": t,
-            "containerStatuses": [
-                {"name": c["name"], "image": c.get("image", ""), "ready": self.ready, "restartCount": 0,
-                 "started": True, "state": {"running": {"startedAt": t}}}
-                for c in bound.get("spec", {}).get("containers") or ()
-            ],
-        })
+        status.update(
+            {
+                "phase": "Running",
+                "conditions": [
+                    {
+                        "lastProbeTime": None,
+                        "lastTransitionTime": t,
+                        "status": "True",
+                        "type": "PodReadyToStartContainers",
+                    },
+                    {"lastProbeTime": None, "lastTransitionTime": t, "status": "True", "type": "Initialized"},
+                    {"lastProbeTime": None, "lastTransitionTime": t, "status": ready, "type": "Ready"},
+                    {
+                        "lastProbeTime": None,
+                        "lastTransitionTime": t,
+                        "status": ready,
+                        "type": "ContainersReady",
+                    },
+                    {
+                        "lastProbeTime": None,
+                        "lastTransitionTime": t,
+                        "status": "True",
+                        "type": "PodScheduled",
+                    },
+                ],
+                "podIP": f"10.244.{1 + self._ip // 250}.{2 + self._ip % 250}",
+                "startTime": t,
+                "containerStatuses": [
+                    {
+                        "name": c["name"],
+                        "image": c.get("image", ""),
+                        "ready": self.ready,
+                        "restartCount": 0,
+                        "started": True,
+                        "state": {"running": {"startedAt": t}},
+                    }
+                    for c in bound.get("spec", {}).get("containers") or ()
+                ],
+            }
+        )
         upd = dict(bound)
         upd["metadata"] = dict(bound["metadata"])
         upd["metadata"].pop("resourceVersion", None)
@@ -96,8 +138,19 @@ class FakeKubelet(Controller):
         self.api.update_status(upd)
 
 
+def detach_real_kubelets(cluster: Any) -> None:
+    """Stop the cluster's real kubelets (heartbeats, pod workers) so only the fake one touches pods."""
+    mgr = getattr(cluster, "kubelets", None)
+    if mgr is None or mgr not in cluster.controllers:
+        return
+    for k in mgr.kubelets.values():
+        k.stop()
+    cluster.controllers.remove(mgr)
+
+
 def install(cluster: Any, **kw: Any) -> FakeKubelet:
-    """Add a FakeKubelet to ``cluster`` and return it."""
+    """Replace the real kubelets (if installed) with a FakeKubelet and return it."""
+    detach_real_kubelets(cluster)
     k = FakeKubelet(cluster, **kw)
     cluster.add_controller(k)
     return k

@@ -75,12 +75,12 @@ class Cluster:
 
     def _install_components(self) -> None:
         """The node agents and control-plane components that bring the cluster to life."""
-        from .controllers import cronjob, daemonset, disruption, hpa, job, statefulset
+        from .controllers import cronjob, daemonset, deployment, disruption, hpa, job, replicaset, statefulset
         from .kubelet import install as install_kubelets
         from .runtime.metrics import container_usage, metrics_available
 
         install_kubelets(self)
-        for module in (daemonset, job, cronjob, statefulset, disruption, hpa):
+        for module in (replicaset, deployment, daemonset, job, cronjob, statefulset, disruption, hpa):
             module.install(self)  # type: ignore[attr-defined]
 
         def metrics_source(pod: dict[str, Any]) -> tuple[int, int] | None:
@@ -418,6 +418,10 @@ class Cluster:
             self.rng.setstate((rng[0], tuple(rng[1]), rng[2]))
         self.api.__dict__.pop("_event_index", None)
         self.gc.rebuild()
+        for c in self.controllers:
+            rebuild = getattr(c, "rebuild", None)
+            if rebuild is not None and c is not self.gc:
+                rebuild()
         for c in self.controllers:
             while c.queue.pop() is not None:
                 pass

@@ -33,6 +33,7 @@ PodKey = tuple[str, str]  # (namespace, name)
 
 # ---- pod helpers shared with the Deployment controller --------------------------------------------------
 
+
 def controller_ref(obj: Obj) -> dict[str, Any] | None:
     """``metav1.GetControllerOf``: the ownerReference with ``controller: true``, if any."""
     for ref in obj["metadata"].get("ownerReferences") or ():
@@ -43,14 +44,21 @@ def controller_ref(obj: Obj) -> dict[str, Any] | None:
 
 def owner_reference(owner: Obj) -> dict[str, Any]:
     """``metav1.NewControllerRef``: controller=true, blockOwnerDeletion=true."""
-    return {"apiVersion": owner["apiVersion"], "blockOwnerDeletion": True, "controller": True,
-            "kind": owner["kind"], "name": owner["metadata"]["name"], "uid": owner["metadata"]["uid"]}
+    return {
+        "apiVersion": owner["apiVersion"],
+        "blockOwnerDeletion": True,
+        "controller": True,
+        "kind": owner["kind"],
+        "name": owner["metadata"]["name"],
+        "uid": owner["metadata"]["uid"],
+    }
 
 
 def is_pod_active(pod: Obj) -> bool:
     """``controller.IsPodActive``: not Succeeded/Failed and not being deleted."""
     return (pod.get("status") or {}).get("phase") not in ("Succeeded", "Failed") and not pod["metadata"].get(
-        "deletionTimestamp")
+        "deletionTimestamp"
+    )
 
 
 def ready_condition(pod: Obj) -> dict[str, Any] | None:
@@ -85,8 +93,10 @@ def is_pod_available(pod: Obj, min_ready_seconds: int, now: float) -> bool:
 
 
 def _max_restarts(pod: Obj) -> int:
-    return max((int(s.get("restartCount", 0)) for s in (pod.get("status") or {}).get("containerStatuses") or ()),
-               default=0)
+    return max(
+        (int(s.get("restartCount", 0)) for s in (pod.get("status") or {}).get("containerStatuses") or ()),
+        default=0,
+    )
 
 
 def _deletion_cost(pod: Obj) -> int:
@@ -254,8 +264,9 @@ class ReplicaSetController(Controller):
             if p is not None and is_pod_active(p):
                 candidates.append(p)
         orphans = [store.get("pods", ns, n) for n in list(self.pods.orphans.get(ns, ()))]
-        filtered = self._claim_pods(rs, selector, deleting, candidates,
-                                    [p for p in orphans if p is not None and is_pod_active(p)])
+        filtered = self._claim_pods(
+            rs, selector, deleting, candidates, [p for p in orphans if p is not None and is_pod_active(p)]
+        )
         manage_err: StatusError | None = None
         if not deleting:
             manage_err = self._manage_replicas(rs, filtered)
@@ -274,8 +285,9 @@ class ReplicaSetController(Controller):
         self._timers[key] = due
         self.cluster.clock.call_at(due, lambda: self.queue.add(key))
 
-    def _claim_pods(self, rs: Obj, selector: LabelSelector, deleting: bool, owned: list[Obj],
-                    orphans: list[Obj]) -> list[Obj]:
+    def _claim_pods(
+        self, rs: Obj, selector: LabelSelector, deleting: bool, owned: list[Obj], orphans: list[Obj]
+    ) -> list[Obj]:
         """``ClaimPods``: keep matching owned pods, release the others, adopt matching orphans."""
         uid = rs["metadata"]["uid"]
         out: list[Obj] = []
@@ -315,8 +327,11 @@ class ReplicaSetController(Controller):
         if diff > 0:
             diff = min(diff, BURST_REPLICAS)
             related = self._related_pods(rs)
-            victims = filtered if diff >= len(filtered) else rank_pods_for_deletion(
-                filtered, related, self.api.now())
+            victims = (
+                filtered
+                if diff >= len(filtered)
+                else rank_pods_for_deletion(filtered, related, self.api.now())
+            )
             err: StatusError | None = None
             for p in victims[:diff]:
                 pname = p["metadata"]["name"]
@@ -352,16 +367,21 @@ class ReplicaSetController(Controller):
                 if tmeta.get("finalizers"):
                     meta["finalizers"] = list(tmeta["finalizers"])
                 meta["ownerReferences"] = [dict(ref)]
-                pod = {"apiVersion": "v1", "kind": "Pod", "metadata": meta,
-                       "spec": clone(template.get("spec") or {})}
+                pod = {
+                    "apiVersion": "v1",
+                    "kind": "Pod",
+                    "metadata": meta,
+                    "spec": clone(template.get("spec") or {}),
+                }
                 try:
                     created = self.api.create(pod, ns, rt=pod_rt, validate_schema=False)
                 except StatusError as e:
                     self.recorder.event(rs, "Warning", "FailedCreate", f"Error creating: {e.message}")
                     err = err or e
                     continue
-                self.recorder.event(rs, "Normal", "SuccessfulCreate",
-                                    f"Created pod: {created['metadata']['name']}")
+                self.recorder.event(
+                    rs, "Normal", "SuccessfulCreate", f"Created pod: {created['metadata']['name']}"
+                )
             if err is not None:
                 return err
             remaining -= size
@@ -406,9 +426,18 @@ class ReplicaSetController(Controller):
         failure = next((c for c in conditions if c.get("type") == "ReplicaFailure"), None)
         if err is not None and failure is None:
             want = _replicas(rs)
-            reason = "FailedCreate" if len(filtered) < want else "FailedDelete" if len(filtered) > want else ""
-            conditions.append({"lastTransitionTime": rfc3339(now), "message": err.message, "reason": reason,
-                               "status": "True", "type": "ReplicaFailure"})
+            reason = (
+                "FailedCreate" if len(filtered) < want else "FailedDelete" if len(filtered) > want else ""
+            )
+            conditions.append(
+                {
+                    "lastTransitionTime": rfc3339(now),
+                    "message": err.message,
+                    "reason": reason,
+                    "status": "True",
+                    "type": "ReplicaFailure",
+                }
+            )
         elif err is None and failure is not None:
             conditions = [c for c in conditions if c.get("type") != "ReplicaFailure"]
         status: dict[str, Any] = {"replicas": len(filtered)}
@@ -449,9 +478,10 @@ def install(cluster: Cluster) -> list[Controller]:
     out: list[Controller] = []
     for cls in (ReplicaSetController, ReplicationControllerController):
         c = cls(cluster)
-        c.rebuild()
-        cluster.add_controller(c)
-        out.append(c)
+        registered = cluster.add_controller(c)
+        if registered is c:
+            c.rebuild()
+        out.append(registered)
     return out
 
 

@@ -9,11 +9,11 @@ from . import info, meta, wait
 from .autoscale import autoscale_command
 from .containers import exec_, logs, top
 from .get import GET_FLAGS, cmd_get
+from .rollout import rollout_command
+from .scale import scale_command
+from .set import set_command
 
 LATER = {
-    "rollout": "the Deployment controller",
-    "scale": "the workload controllers",
-    "set": "the workload controllers",
         "cordon": "the kubelet and node lifecycle",
     "uncordon": "the kubelet and node lifecycle",
     "drain": "the kubelet and node lifecycle",
@@ -73,6 +73,9 @@ def build_commands() -> dict[str, Command]:
                            short="Print the client and server version information"),
         "cluster-info": Command("cluster-info", info.cmd_cluster_info, [], short="Display cluster information"),
         "autoscale": autoscale_command(),
+        "rollout": rollout_command(),
+        "scale": scale_command(),
+        "set": set_command(),
         "logs": logs,
         "exec": exec_,
         "top": top,
