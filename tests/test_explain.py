@@ -46,10 +46,11 @@ def test_field_header_and_description() -> None:
     out, err, code = explain(REG, "pod.spec.restartPolicy")
     assert (err, code) == ("", 0)
     assert out.startswith(
-        "KIND:       Pod\nVERSION:    v1\n\nFIELD: restartPolicy <string>\n\n\nDESCRIPTION:\n"
+        "KIND:       Pod\nVERSION:    v1\n\nFIELD: restartPolicy <string>\nENUM:\n    Always\n    Never\n"
+        "    OnFailure\n\nDESCRIPTION:\n"
     )
     assert "    Restart policy for all containers within the pod. One of Always, OnFailure,\n" in out
-    assert out.endswith("\n    \n\n")
+    assert out.endswith('     - `"OnFailure"`\n    \n\n')
 
 
 def test_group_line_and_required_marker() -> None:
@@ -258,9 +259,13 @@ def test_matches_real_kubectl(
     real = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=60)
     # Make the bundled schema carry the same enum the served document carries.
     props = schema.definition("io.k8s.api.core.v1.PodSpec")["properties"]["restartPolicy"]
+    saved = props.get("enum")
     props["enum"] = ["Always", "Never", "OnFailure"]
     try:
         ours = explain(REG, argument, recursive=recursive)
     finally:
-        props.pop("enum", None)
+        if saved is None:
+            props.pop("enum", None)
+        else:
+            props["enum"] = saved
     assert ours == (real.stdout, real.stderr, real.returncode)
