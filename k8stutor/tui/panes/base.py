@@ -1,0 +1,78 @@
+"""What every pane shares: the refresh contract and status colours."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual.containers import Vertical
+
+from ...engine.printers import build_table
+
+STATUS_STYLES = {
+    "Running": "green",
+    "Completed": "blue",
+    "Succeeded": "blue",
+    "Pending": "yellow",
+    "ContainerCreating": "yellow",
+    "PodInitializing": "yellow",
+    "Terminating": "magenta",
+    "Unknown": "bright_black",
+}
+
+
+def status_style(status: str) -> str:
+    """Colour for a pod STATUS cell (kubectl's words)."""
+    if status in STATUS_STYLES:
+        return STATUS_STYLES[status]
+    if status.startswith("Init:"):
+        return "yellow"
+    if (
+        status
+        in (
+            "Error",
+            "CrashLoopBackOff",
+            "ImagePullBackOff",
+            "ErrImagePull",
+            "Failed",
+            "OOMKilled",
+            "Evicted",
+            "CreateContainerConfigError",
+            "RunContainerError",
+            "NodeLost",
+        )
+        or "Err" in status
+    ):
+        return "red"
+    return "default"
+
+
+def table_cells(rt: Any, obj: dict[str, Any], now: float) -> dict[str, str]:
+    """The ``kubectl get`` cells of one object, keyed by column name (the same printer kubectl uses)."""
+    table = build_table(rt, [obj], now, include_object=False)
+    names = [c["name"] for c in table["columnDefinitions"]]
+    cells = table["rows"][0]["cells"] if table["rows"] else []
+    return {n: ("" if c is None else str(c)) for n, c in zip(names, cells, strict=False)}
+
+
+def pad(text: str, width: int) -> str:
+    """Left-align text in a column (cut with … when too long)."""
+    if len(text) > width:
+        return text[: max(0, width - 1)] + "…"
+    return text.ljust(width)
+
+
+class Pane(Vertical):
+    """A tab's content. ``refresh_from`` re-reads the cluster; it must cost nothing for off-screen rows."""
+
+    title = "Pane"
+
+    def refresh_from(self, cluster: Any) -> None:  # pragma: no cover - interface
+        """Re-read the cluster and update what is shown."""
+        raise NotImplementedError
+
+    def header_text(self, columns: list[tuple[str, int]]) -> Text:
+        """A bold header line for the given (title, width) columns."""
+        return Text(
+            "".join(pad(t, w) + " " for t, w in columns).rstrip(), style="bold", no_wrap=True, overflow="crop"
+        )

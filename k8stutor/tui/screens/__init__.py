@@ -1,0 +1,1 @@
+"""Screens: welcome, workspace, editor, object detail, exec shell, help."""

@@ -1,0 +1,347 @@
+"""The workspace: clock bar, panes in tabs, side panel, output log and the kubectl prompt."""
+
+from __future__ import annotations
+
+import gc
+import shlex
+import time
+from typing import Any
+
+from rich.markdown import Markdown
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Static, TabbedContent, TabPane
+
+from ...engine.timeutil import rfc3339
+from ..bridge import ClusterBridge, Pacer
+from ..cheatsheet import CHEAT_SHEET
+from ..messages import ClusterChanged, CommandExecuted, ObjectAction, ObjectSelected, RunCommand
+from ..panes import PANES, Pane, SchedulerPane
+from ..session import CommandOutcome, Session
+from ..widgets.output import OutputLog
+from ..widgets.prompt import Prompt
+
+TICK = 0.1
+AUTOSAVE_EVERY = 5.0
+TIME_ONLY_REFRESH = 1.0
+
+
+class WorkspaceScreen(Screen[None]):
+    """Where the learner works: everything reads the session's cluster; a timer paces virtual time."""
+
+    BINDINGS = [
+        Binding("f1", "app.help", "Help"),
+        Binding("f2", "editor", "Editor"),
+        Binding("f3", "toggle_pause", "Pause"),
+        Binding("f4", "slower", "Slower"),
+        Binding("f5", "faster", "Faster"),
+        Binding("f6", "step", "Step"),
+        Binding("f7", "fast_forward(60)", "+1m"),
+        Binding("f8", "undo", "Undo"),
+        Binding("f9", "toggle_side", "Notes"),
+        Binding("ctrl+t", "next_tab", "Next pane"),
+        Binding("escape", "toggle_focus", "Prompt/pane", show=False),
+        Binding("ctrl+q", "app.quit", "Quit"),
+    ]
+
+    def __init__(self, session: Session, *, paused: bool = False, autosave: bool = True) -> None:
+        super().__init__()
+        self.session = session
+        self.bridge = ClusterBridge(session.cluster)
+        self.pacer = Pacer(session.cluster, paused=paused)
+        self.autosave_enabled = autosave and bool(session.autosave)
+        self._last_tick = time.monotonic()
+        self._last_refresh = 0.0
+        self._refresh_cost = 0.0
+        self._pending_refresh = False
+        self._last_save = time.monotonic()
+        self._changed_since_save = False
+        self.refresh_count = 0
+        self._clock_text = ""
+
+    # ---- layout ----------------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield Static("", id="clockbar")
+        with Horizontal(id="main"):
+            with TabbedContent(id="panes"):
+                for pane_id, title, cls in PANES:
+                    with TabPane(title, id=f"tab-{pane_id}"):
+                        yield cls(id=f"pane-{pane_id}")
+            with VerticalScroll(id="side"):
+                yield Static(Markdown(CHEAT_SHEET), id="cheatsheet")
+        with Vertical(id="console"):
+            yield OutputLog(id="output")
+            yield Prompt(history=list(self.session.history), completer=self.session.completions, id="prompt")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(OutputLog).note(
+            f"k8stutor sandbox — {self.session.cluster.preset_name} cluster, seed {self.session.cluster.seed}. "
+            "Type kubectl commands below (alias k). F1 shows every key."
+        )
+        self.query_one(Prompt).focus()
+        self._update_clock()
+        self.refresh_panes(force=True)
+        self.set_interval(TICK, self._tick, name="pacer")
+        self._apply_compact(self.app.size.width, self.app.size.height)
+
+    def on_resize(self, event: Any) -> None:
+        self._apply_compact(event.size.width, event.size.height)
+
+    def _apply_compact(self, width: int, height: int) -> None:
+        self.set_class(width < 110, "-narrow")
+        self.set_class(height < 30, "-short")
+
+    # ---- time ------------------------------------------------------------------------------------
+    def _tick(self) -> None:
+        now = time.monotonic()
+        dt, self._last_tick = now - self._last_tick, now
+        moved = self.pacer.tick(dt)
+        changed = self.bridge.take()
+        if changed:
+            self._changed_since_save = True
+            self.session.dirty = True
+        if changed or (moved and now - self._last_refresh >= TIME_ONLY_REFRESH) or self._pending_refresh:
+            self.post_message(ClusterChanged(store_changed=changed))
+        self._update_clock()
+        if self.autosave_enabled and self._changed_since_save and now - self._last_save >= AUTOSAVE_EVERY:
+            self._autosave()
+
+    def _update_clock(self) -> None:
+        c = self.session.cluster
+        t = Text()
+        t.append(" k8stutor ", style="bold reverse")
+        t.append(f"  {c.preset_name} cluster  ", style="bold")
+        t.append(rfc3339(c.now()).replace("T", " ").replace("Z", ""), style="bold cyan")
+        t.append("   ")
+        t.append(self.pacer.label(), style="bold yellow" if self.pacer.paused else "bold green")
+        if self.session.can_undo():
+            t.append("   F8 undo", style="dim")
+        if t.plain != self._clock_text:
+            self._clock_text = t.plain
+            self.query_one("#clockbar", Static).update(t, layout=False)
+        if self.has_class("-paused") != self.pacer.paused:
+            self.set_class(self.pacer.paused, "-paused")
+
+    def on_cluster_changed(self, message: ClusterChanged) -> None:
+        self.refresh_panes()
+
+    def refresh_panes(self, force: bool = False) -> None:
+        """Re-read the cluster into the visible pane, no more often than its cost allows."""
+        now = time.monotonic()
+        if not force and now - self._last_refresh < max(TICK, self._refresh_cost * 4):
+            self._pending_refresh = True
+            return
+        self._pending_refresh = False
+        start = time.perf_counter()
+        pane = self.active_pane()
+        # A refresh allocates one small object per row; a full GC pass over 10,000 pods' dicts in the
+        # middle of it would cost more than the refresh itself.
+        gc_was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            if pane is not None:
+                pane.refresh_from(self.session.cluster)
+        finally:
+            if gc_was_enabled:
+                gc.enable()
+        self._refresh_cost = time.perf_counter() - start
+        self._last_refresh = time.monotonic()
+        self.refresh_count += 1
+
+    def active_pane(self) -> Pane | None:
+        tabs = self.query_one(TabbedContent)
+        active = tabs.active
+        if not active:
+            return None
+        return self.query_one(f"#{active.replace('tab-', 'pane-')}", Pane)
+
+    @on(TabbedContent.TabActivated)
+    def _tab_changed(self, event: TabbedContent.TabActivated) -> None:
+        self.refresh_panes(force=True)
+
+    def _autosave(self) -> None:
+        self._last_save = time.monotonic()
+        self._changed_since_save = False
+        try:
+            self.session.save_now()
+        except OSError as e:
+            self.notify(f"autosave failed: {e.strerror}", severity="warning")
+
+    # ---- prompt ----------------------------------------------------------------------------------
+    @on(Prompt.CommandSubmitted)
+    def _submitted(self, message: Prompt.CommandSubmitted) -> None:
+        self.run_line(message.line)
+
+    @on(Prompt.CompletionsShown)
+    def _completions(self, message: Prompt.CompletionsShown) -> None:
+        self.query_one(OutputLog).note("  ".join(message.candidates[:60]), style="cyan")
+
+    def on_run_command(self, message: RunCommand) -> None:
+        self.run_line(message.line)
+
+    def run_line(self, line: str) -> CommandOutcome:
+        """Run a command line as if typed at the prompt, and show what it printed."""
+        log = self.query_one(OutputLog)
+        if line.strip() in ("exit", "quit", "logout"):
+            self.app.exit()
+            return CommandOutcome(line, "", "", 0)
+        log.show_command(line)
+        out = self.session.run(line)
+        if out.action == "clear":
+            log.clear_all()
+        elif out.action == "edit":
+            self._open_edit(out)
+        elif out.action == "exec":
+            from .exec import ExecScreen
+
+            self.app.push_screen(ExecScreen(self.session, **out.payload))
+        else:
+            log.show_outcome(out)
+        self.after_change()
+        self.post_message(CommandExecuted(out))
+        return out
+
+    def show_outcome(self, out: CommandOutcome, echo: bool = True) -> None:
+        """Show a command that ran elsewhere (the editor, the palette) in the log."""
+        log = self.query_one(OutputLog)
+        if echo:
+            log.show_command(out.line)
+        log.show_outcome(out)
+        self.after_change()
+        self.post_message(CommandExecuted(out))
+
+    def after_change(self) -> None:
+        """The next pacer tick (within 100 ms) re-reads the panes; the output shows first."""
+        self.bridge.mark()
+        self._update_clock()
+
+    def _open_edit(self, out: CommandOutcome) -> None:
+        from .editor import EditorScreen
+
+        texts: list[str] = out.payload["texts"]
+        line: str = out.payload["line"]
+
+        def done(result: str | None) -> None:
+            final = self.session.finish_edit(line, [result] if result is not None else [None])
+            self.show_outcome(final, echo=False)
+
+        self.app.push_screen(EditorScreen(self.session, texts[0], mode="edit", title=line), done)
+
+    # ---- panes -----------------------------------------------------------------------------------
+    def on_object_selected(self, message: ObjectSelected) -> None:
+        if message.resource == "pods":
+            sched = self.query_one(SchedulerPane)
+            sched.pod = (message.namespace, message.name)
+            if self.query_one(TabbedContent).active == "tab-scheduler":
+                sched.refresh_from(self.session.cluster)
+
+    def on_object_action(self, message: ObjectAction) -> None:
+        self.object_action(message.action, message.resource, message.namespace, message.name)
+
+    def object_action(self, action: str, resource: str, namespace: str, name: str) -> None:
+        """Describe/YAML open the detail screen; the rest run (or prefill) the kubectl command they mean."""
+        rt = self.session.cluster.registry.resolve(resource.split(".")[0])
+        if rt is None:
+            return
+        ref = f"{rt.kind_prefix}/{name}"
+        ns = f" -n {shlex.quote(namespace)}" if namespace and rt.namespaced else ""
+        if action in ("describe", "yaml"):
+            from .detail import DetailScreen
+
+            def after(result: str | None) -> None:
+                if result:
+                    self.object_action(result, resource, namespace, name)
+
+            self.app.push_screen(DetailScreen(self.session, rt, namespace, name, tab=action), after)
+        elif action == "delete":
+            self.run_line(f"kubectl delete {ref}{ns}")
+        elif action == "edit":
+            self.run_line(f"kubectl edit {ref}{ns}")
+        elif action == "logs" and resource == "pods":
+            self.run_line(f"kubectl logs {name}{ns}")
+        elif action == "exec" and resource == "pods":
+            self.run_line(f"kubectl exec -it {name}{ns} -- sh")
+        elif action == "scale":
+            prompt = self.query_one(Prompt)
+            prompt.value = f"kubectl scale {ref}{ns} --replicas="
+            prompt.cursor_position = len(prompt.value)
+            prompt.focus()
+        else:
+            self.notify(f"{action} does not apply to {rt.kind}", severity="warning")
+
+    # ---- actions ---------------------------------------------------------------------------------
+    def action_editor(self) -> None:
+        from .editor import EditorScreen
+
+        self.app.push_screen(EditorScreen(self.session, "", mode="new"))
+
+    def action_toggle_pause(self) -> None:
+        self.pacer.toggle()
+        self._update_clock()
+
+    def action_slower(self) -> None:
+        self.pacer.slower()
+        self._update_clock()
+
+    def action_faster(self) -> None:
+        self.pacer.faster()
+        self._update_clock()
+
+    def action_step(self) -> None:
+        moved = self.pacer.step()
+        self.query_one(OutputLog).note(f"stepped {moved:g}s to the next event")
+        self.after_change()
+
+    def action_fast_forward(self, seconds: float) -> None:
+        self.pacer.fast_forward(float(seconds))
+        self.query_one(OutputLog).note(f"fast-forwarded {float(seconds):g}s")
+        self.after_change()
+
+    def action_undo(self) -> None:
+        line = self.session.undo()
+        log = self.query_one(OutputLog)
+        if line is None:
+            log.note("nothing to undo")
+        else:
+            log.note(f"undone: {line.splitlines()[0]} (the cluster is back to the state before it)")
+        self.after_change()
+
+    def action_toggle_side(self) -> None:
+        self.toggle_class("-hide-side")
+
+    def action_next_tab(self) -> None:
+        tabs = self.query_one(TabbedContent)
+        ids = [f"tab-{p[0]}" for p in PANES]
+        i = ids.index(tabs.active) if tabs.active in ids else -1
+        tabs.active = ids[(i + 1) % len(ids)]
+
+    def action_toggle_focus(self) -> None:
+        prompt = self.query_one(Prompt)
+        if prompt.has_focus:
+            pane = self.active_pane()
+            if pane is not None:
+                target = pane.query("RowList")
+                (target.first() if target else pane).focus()
+        else:
+            prompt.focus()
+
+    def reset_cluster(self) -> None:
+        self.session.reset()
+        self.query_one(OutputLog).note("the cluster was reset to a fresh one")
+        self.after_change()
+
+    def node_power(self, node: str, up: bool) -> None:
+        self.run_line(f"sim node {'up' if up else 'down'} {node}")
+
+    def on_unmount(self) -> None:
+        self.bridge.close()
+        if self.autosave_enabled:
+            try:
+                self.session.save_now()
+            except OSError:
+                pass

@@ -1,0 +1,1 @@
+"""Reusable widgets: the windowed row list, the prompt, the output log, the YAML editor area."""
