@@ -166,6 +166,14 @@ def detach_real_kubelets(cluster: Any) -> None:
     for k in mgr.kubelets.values():
         k.stop()
     cluster.controllers.remove(mgr)
+    # The fake binds pods itself and has no heartbeats: the scheduler and the node lifecycle go too.
+    for name in ("scheduler", "node_lifecycle"):
+        c = getattr(cluster, name, None)
+        if c is not None:
+            cluster.remove_controller(c)
+    for c in list(cluster.controllers):
+        if type(c).__name__ == "TaintEvictionController":
+            cluster.remove_controller(c)
 
 
 def install(cluster: Any, outcome: Outcome = always_run, ready: bool = True) -> FakeKubelet:

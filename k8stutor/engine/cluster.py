@@ -16,6 +16,7 @@ from typing import Any
 from .api.server import APIServer
 from .clock import VirtualClock
 from .controllers.base import Controller
+from .controllers.daemonset import new_daemon_pod, new_daemonset_revision
 from .controllers.history import compute_hash
 from .controllers.crd import CRDController, resource_type_for
 from .controllers.garbagecollector import GarbageCollector
@@ -76,10 +77,18 @@ class Cluster:
     def _install_components(self) -> None:
         """The node agents and control-plane components that bring the cluster to life."""
         from .controllers import cronjob, daemonset, deployment, disruption, hpa, job, replicaset, statefulset
+        from .controllers.nodelifecycle import install as install_node_lifecycle
         from .kubelet import install as install_kubelets
+        from .runtime.images import image_size
         from .runtime.metrics import container_usage, metrics_available
+        from .scheduler.scheduler import install as install_scheduler
 
         install_kubelets(self)
+        from .network import install as install_network
+
+        install_network(self)
+        install_scheduler(self, image_size=image_size)
+        install_node_lifecycle(self)
         for module in (replicaset, deployment, daemonset, job, cronjob, statefulset, disruption, hpa):
             module.install(self)  # type: ignore[attr-defined]
 
@@ -110,6 +119,12 @@ class Cluster:
         self.controllers.append(c)
         c.start()
         return c
+
+    def remove_controller(self, c: Controller) -> None:
+        """Detach a controller (tests replace components with fakes this way)."""
+        c.stop()
+        if c in self.controllers:
+            self.controllers.remove(c)
 
     def settle(self, max_rounds: int = 10_000) -> None:
         """Run controllers until no work is queued at this instant."""
@@ -261,24 +276,10 @@ class Cluster:
             ds = create(ds_obj)
             ns = ds["metadata"]["namespace"]
             rev_hash = compute_hash(ds["spec"]["template"])
-            create({"apiVersion": "apps/v1", "kind": "ControllerRevision",
-                        "metadata": {"name": f"{ds['metadata']['name']}-{rev_hash}", "namespace": ns,
-                                     "labels": dict(ds["spec"]["template"]["metadata"]["labels"],
-                                                    **{"controller-revision-hash": rev_hash}),
-                                     "ownerReferences": [_owner(ds)]},
-                        "data": {"spec": {"template": {"$patch": "replace"}}}, "revision": 1})
+            create(new_daemonset_revision(ds, 1))
             for spec in self.preset.nodes:
-                labels = dict(ds["spec"]["template"]["metadata"]["labels"])
-                labels["controller-revision-hash"] = rev_hash
-                labels["pod-template-generation"] = "1"
-                pod_spec = clone(ds["spec"]["template"]["spec"])
-                pod_spec["affinity"] = {"nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": {
-                    "nodeSelectorTerms": [{"matchFields": [{"key": "metadata.name", "operator": "In",
-                                                            "values": [spec.name]}]}]}}}
-                pod = {"apiVersion": "v1", "kind": "Pod",
-                       "metadata": {"generateName": f"{ds['metadata']['name']}-", "namespace": ns,
-                                    "labels": labels, "ownerReferences": [_owner(ds)]},
-                       "spec": pod_spec}
+                # The pod exactly as the DaemonSet controller makes it (node affinity, default tolerations).
+                pod = new_daemon_pod(ds, spec.name, rev_hash)
                 self._running_pod(pod, spec.name, spec.ip, spec.ip, boot + 10)
             self._set_status(ds, {"currentNumberScheduled": n, "desiredNumberScheduled": n,
                                   "numberAvailable": n, "numberMisscheduled": 0, "numberReady": n,

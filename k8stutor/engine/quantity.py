@@ -24,7 +24,9 @@ class QuantityError(ValueError):
 def _parse_str(text: str) -> Fraction:
     m = _RE.match(text)
     if not m or (not m.group(2) and not m.group(3)):
-        raise QuantityError("quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'")
+        raise QuantityError(
+            "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'"
+        )
     sign, whole, frac, suffix = m.group(1), m.group(2) or "0", m.group(3) or "", m.group(4)
     amount = Fraction(int(whole + frac), 10 ** len(frac))
     if suffix in _DECIMAL:

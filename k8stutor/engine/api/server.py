@@ -220,7 +220,13 @@ class APIServer:
         obj = defaulting.apply_defaults(obj)
         meta = obj["metadata"]
         if rt.group_resource == "pods":
-            obj = admission_defaults.admit_pod(obj, self.rand_string)
+            sa = self.store.get("serviceaccounts", ns, (obj.get("spec") or {}).get("serviceAccountName") or "default")
+            obj = admission_defaults.admit_pod(
+                obj, self.rand_string,
+                service_account_automount=(sa or {}).get("automountServiceAccountToken"),
+                priority_classes={pc["metadata"]["name"]: pc
+                                  for pc in self.store.list("priorityclasses.scheduling.k8s.io")},
+            )
             meta = obj["metadata"]
         self._prepare_for_create(rt, obj)
         if self.admission:

@@ -44,8 +44,13 @@ class Controller:
         self.queue = WorkQueue()
 
     def start(self) -> None:
-        for res in self.watches:
-            self.cluster.store.watch(res, callback=self.on_event)
+        self._watch_handles = [self.cluster.store.watch(res, callback=self.on_event) for res in self.watches]
+
+    def stop(self) -> None:
+        """Stop watching (the controller no longer reacts to changes)."""
+        for w in getattr(self, "_watch_handles", ()):
+            w.stop()
+        self._watch_handles = []
 
     def on_event(self, ev: Event) -> None:
         meta = ev.object["metadata"]

@@ -223,3 +223,12 @@ def go_duration(seconds: float) -> str:
     if m:
         return f"{m}m{sec}"
     return sec
+
+
+def image_size(image: str) -> int:
+    """Compressed size in bytes of an image in the catalogue (0 when unknown): the scheduler's ImageLocality."""
+    try:
+        img = default_catalogue().lookup(parse_image(image))
+    except ImageRefError:
+        return 0
+    return img.size if img is not None else 0

@@ -23,8 +23,15 @@ DEFAULT_MEMORY_REQUEST = 200 * 1024 * 1024  # schedutil.DefaultMemoryRequest
 
 # Filter plugins in the default profile's order (1.32), with the predicate each replaced.
 FILTER_PLUGINS: tuple[str, ...] = (
-    "NodeUnschedulable", "NodeName", "TaintToleration", "NodeAffinity", "NodePorts", "NodeResourcesFit",
-    "VolumeRestrictions", "InterPodAffinity",
+    "NodeUnschedulable",
+    "NodeName",
+    "TaintToleration",
+    "NodeAffinity",
+    "NodePorts",
+    "NodeResourcesFit",
+    "VolumeRestrictions",
+    "VolumeBinding",
+    "InterPodAffinity",
 )
 LEGACY_PREDICATES = {
     "NodeUnschedulable": "CheckNodeUnschedulable",
@@ -34,6 +41,7 @@ LEGACY_PREDICATES = {
     "NodePorts": "PodFitsHostPorts",
     "NodeResourcesFit": "PodFitsResources",
     "VolumeRestrictions": "NoDiskConflict",
+    "VolumeBinding": "CheckVolumeBinding",
     "InterPodAffinity": "MatchInterPodAffinity",
 }
 # Score plugins with their default weights (1.32 default profile) and the priority each replaced.
@@ -68,19 +76,33 @@ class Status:
 
 # ---- pods ----------------------------------------------------------------------------------------
 
+
 def _container_requests(c: dict[str, Any]) -> dict[str, Any]:
     res = c.get("resources") or {}
     req = res.get("requests") if isinstance(res, dict) else None
     return req if isinstance(req, dict) else {}
 
 
+_VECTORS: dict[Any, dict[str, int]] = {}
+
+
 def _resource_vector(req: dict[str, Any]) -> dict[str, int]:
+    """Requests as integers (cpu in millicores), memoised by content."""
+    try:
+        key: Any = tuple(req.items())
+        hit = _VECTORS.get(key)
+    except TypeError:
+        key, hit = None, None
+    if hit is not None:
+        return dict(hit)
     out: dict[str, int] = {}
     for name, v in req.items():
         if name == "cpu":
             out[name] = quantity.milli_value(v)
         else:
             out[name] = quantity.value(v)
+    if key is not None and len(_VECTORS) < 10_000:
+        _VECTORS[key] = dict(out)
     return out
 
 
@@ -109,16 +131,16 @@ def pod_requests(spec: dict[str, Any], non_zero: bool = False) -> dict[str, int]
     for c in spec.get("initContainers") or []:
         if not isinstance(c, dict):
             continue
-        v = vec(c)
+        iv = vec(c)
         if c.get("restartPolicy") == "Always":
-            for k, x in v.items():
+            for k, x in iv.items():
                 total[k] = total.get(k, 0) + x
                 sidecars[k] = sidecars.get(k, 0) + x
             for k, x in sidecars.items():
                 init_max[k] = max(init_max.get(k, 0), x)
         else:
-            for k in set(v) | set(sidecars):
-                init_max[k] = max(init_max.get(k, 0), v.get(k, 0) + sidecars.get(k, 0))
+            for k in set(iv) | set(sidecars):
+                init_max[k] = max(init_max.get(k, 0), iv.get(k, 0) + sidecars.get(k, 0))
     for k, x in init_max.items():
         if x > total.get(k, 0):
             total[k] = x
@@ -142,11 +164,37 @@ class PodInfo:
     """What the scheduler needs from one pod, computed once when the pod is seen."""
 
     __slots__ = (
-        "key", "uid", "namespace", "name", "labels", "priority", "spec", "pod", "cpu", "mem", "eph",
-        "scalar", "nz_cpu", "nz_mem", "host_ports", "tolerations", "node_selector", "required_node_terms",
-        "preferred_node_terms", "affinity", "anti_affinity", "preferred_affinity", "preferred_anti_affinity",
-        "images", "n_containers", "disk_volumes", "node_name", "preemption_policy", "created",
-        "terminating", "required_node_names",
+        "key",
+        "uid",
+        "namespace",
+        "name",
+        "labels",
+        "priority",
+        "spec",
+        "pod",
+        "cpu",
+        "mem",
+        "eph",
+        "scalar",
+        "nz_cpu",
+        "nz_mem",
+        "host_ports",
+        "tolerations",
+        "node_selector",
+        "required_node_terms",
+        "preferred_node_terms",
+        "affinity",
+        "anti_affinity",
+        "preferred_affinity",
+        "preferred_anti_affinity",
+        "images",
+        "n_containers",
+        "disk_volumes",
+        "node_name",
+        "preemption_policy",
+        "created",
+        "terminating",
+        "required_node_names",
     )
 
     def __init__(self, pod: dict[str, Any]) -> None:
@@ -179,17 +227,22 @@ class PodInfo:
                 continue
             for p in c.get("ports") or []:
                 if isinstance(p, dict) and p.get("hostPort"):
-                    ports.append((p.get("hostIP") or "0.0.0.0", p.get("protocol") or "TCP", int(p["hostPort"])))
+                    ports.append(
+                        (p.get("hostIP") or "0.0.0.0", p.get("protocol") or "TCP", int(p["hostPort"]))
+                    )
         self.host_ports = ports
         tol = spec.get("tolerations")
-        self.tolerations: list[dict[str, Any]] = [t for t in tol if isinstance(t, dict)] if isinstance(tol, list) else []
+        self.tolerations: list[dict[str, Any]] = (
+            [t for t in tol if isinstance(t, dict)] if isinstance(tol, list) else []
+        )
         ns = spec.get("nodeSelector")
         self.node_selector: dict[str, str] = ns if isinstance(ns, dict) else {}
         aff = spec.get("affinity") or {}
         na = aff.get("nodeAffinity") or {}
         req_na = na.get("requiredDuringSchedulingIgnoredDuringExecution") or {}
         self.required_node_terms: list[dict[str, Any]] | None = (
-            list(req_na.get("nodeSelectorTerms") or []) if req_na else None)
+            list(req_na.get("nodeSelectorTerms") or []) if req_na else None
+        )
         self.preferred_node_terms = list(na.get("preferredDuringSchedulingIgnoredDuringExecution") or [])
         pa = aff.get("podAffinity") or {}
         paa = aff.get("podAntiAffinity") or {}
@@ -219,7 +272,9 @@ class PodInfo:
     @property
     def has_pod_affinity(self) -> bool:
         """Any pod (anti-)affinity at all (NodeInfo.PodsWithAffinity)."""
-        return bool(self.affinity or self.anti_affinity or self.preferred_affinity or self.preferred_anti_affinity)
+        return bool(
+            self.affinity or self.anti_affinity or self.preferred_affinity or self.preferred_anti_affinity
+        )
 
 
 def _match_field_node_names(terms: list[dict[str, Any]] | None) -> set[str] | None:
@@ -243,13 +298,51 @@ def _match_field_node_names(terms: list[dict[str, Any]] | None) -> set[str] | No
 
 # ---- nodes ---------------------------------------------------------------------------------------
 
+_STATE_IDS: dict[tuple[Any, ...], int] = {}
+_state_counter = [0]
+
+
+def _intern(state: tuple[Any, ...]) -> int:
+    """A number per distinct node state, so hot loops hash an int instead of a nested tuple."""
+    n = _STATE_IDS.get(state)
+    if n is None:
+        if len(_STATE_IDS) > 1_000_000:
+            _STATE_IDS.clear()
+        _state_counter[0] += 1
+        n = _STATE_IDS[state] = _state_counter[0]
+    return n
+
+
 class NodeInfo:
     """A node and the aggregate of the pods assigned to it."""
 
     __slots__ = (
-        "name", "node", "labels", "taints", "taint_key", "unschedulable", "alloc_cpu", "alloc_mem",
-        "alloc_eph", "alloc_pods", "alloc_scalar", "cpu", "mem", "eph", "scalar", "nz_cpu", "nz_mem",
-        "pods", "ports", "images", "sig", "generation", "index",
+        "name",
+        "node",
+        "labels",
+        "taints",
+        "taint_key",
+        "unschedulable",
+        "alloc_cpu",
+        "alloc_mem",
+        "alloc_eph",
+        "alloc_pods",
+        "alloc_scalar",
+        "cpu",
+        "mem",
+        "eph",
+        "scalar",
+        "nz_cpu",
+        "nz_mem",
+        "pods",
+        "ports",
+        "images",
+        "sig",
+        "generation",
+        "index",
+        "fast_key",
+        "keys_ref",
+        "image_key",
     )
 
     def __init__(self, name: str) -> None:
@@ -266,7 +359,11 @@ class NodeInfo:
         self.pods: dict[tuple[str, str], PodInfo] = {}
         self.ports: dict[tuple[str, int], dict[str, int]] = {}
         self.images: dict[str, int] = {}
+        self.image_key: tuple[tuple[str, int], ...] = ()
         self.sig: tuple[int, ...] = ()
+        self.fast_key = 0
+        # The scheduler's list of fast keys by node index, kept current as this node changes.
+        self.keys_ref: list[int] | None = None
         self.generation = 0
         self.index = -1
 
@@ -278,15 +375,20 @@ class NodeInfo:
         status = node.get("status") or {}
         self.labels = meta.get("labels") or {}
         self.taints = [t for t in spec.get("taints") or [] if isinstance(t, dict)]
-        self.taint_key = tuple((t.get("key", ""), t.get("value", ""), t.get("effect", "")) for t in self.taints)
+        self.taint_key = tuple(
+            (t.get("key", ""), t.get("value", ""), t.get("effect", "")) for t in self.taints
+        )
         self.unschedulable = bool(spec.get("unschedulable"))
         alloc = status.get("allocatable") or {}
         self.alloc_cpu = quantity.milli_value(alloc.get("cpu", "0"))
         self.alloc_mem = quantity.value(alloc.get("memory", "0"))
         self.alloc_eph = quantity.value(alloc.get("ephemeral-storage", "0"))
         self.alloc_pods = quantity.value(alloc.get("pods", "0"))
-        self.alloc_scalar = {k: quantity.value(v) for k, v in alloc.items()
-                             if k not in ("cpu", "memory", "ephemeral-storage", "pods")}
+        self.alloc_scalar = {
+            k: quantity.value(v)
+            for k, v in alloc.items()
+            if k not in ("cpu", "memory", "ephemeral-storage", "pods")
+        }
         images: dict[str, int] = {}
         for img in status.get("images") or []:
             if not isinstance(img, dict):
@@ -295,12 +397,36 @@ class NodeInfo:
             for n in img.get("names") or []:
                 images[n] = int(size) if size is not None else int(image_size(n))
         self.images = images
+        self.image_key = tuple(sorted(images.items()))
         self._resig()
 
     def _resig(self) -> None:
         self.generation += 1
-        self.sig = (self.cpu, self.mem, self.eph, self.nz_cpu, self.nz_mem, len(self.pods), self.alloc_cpu,
-                    self.alloc_mem, self.alloc_eph, self.alloc_pods)
+        self.sig = (
+            self.cpu,
+            self.mem,
+            self.eph,
+            self.nz_cpu,
+            self.nz_mem,
+            len(self.pods),
+            self.alloc_cpu,
+            self.alloc_mem,
+            self.alloc_eph,
+            self.alloc_pods,
+        )
+        # Everything a pod without node-specific constraints can see of this node, as a small int.
+        self.fast_key = _intern(
+            (
+                self.taint_key,
+                self.unschedulable,
+                self.sig,
+                tuple(sorted(self.scalar.items())),
+                tuple(sorted(self.alloc_scalar.items())),
+                self.image_key,
+            )
+        )
+        if self.keys_ref is not None:
+            self.keys_ref[self.index] = self.fast_key
 
     def add_pod(self, pi: PodInfo) -> None:
         """Account for a pod assigned to this node."""
@@ -343,6 +469,7 @@ class NodeInfo:
 
 # ---- tolerations and node selectors (shared with the taint-eviction controller) -------------------
 
+
 def toleration_tolerates(t: dict[str, Any], taint: dict[str, Any]) -> bool:
     """``Toleration.ToleratesTaint``: effect (empty = all), key (empty + Exists = all), Equal/Exists."""
     eff = t.get("effect") or ""
@@ -364,8 +491,11 @@ def tolerates(tolerations: list[dict[str, Any]], taint: dict[str, Any]) -> bool:
     return any(toleration_tolerates(t, taint) for t in tolerations)
 
 
-def first_untolerated(taints: list[dict[str, Any]], tolerations: list[dict[str, Any]],
-                      effects: tuple[str, ...] = ("NoSchedule", "NoExecute")) -> dict[str, Any] | None:
+def first_untolerated(
+    taints: list[dict[str, Any]],
+    tolerations: list[dict[str, Any]],
+    effects: tuple[str, ...] = ("NoSchedule", "NoExecute"),
+) -> dict[str, Any] | None:
     """``FindMatchingUntoleratedTaint`` over the given effects, in the node's taint order."""
     for taint in taints:
         if taint.get("effect") in effects and not tolerates(tolerations, taint):
@@ -419,12 +549,15 @@ def required_node_affinity_matches(pi: PodInfo, labels: dict[str, str], name: st
         if labels.get(k) != v:
             return False
     if pi.required_node_terms is not None:
-        return any(isinstance(t, dict) and node_selector_term_matches(t, labels, name)
-                   for t in pi.required_node_terms)
+        return any(
+            isinstance(t, dict) and node_selector_term_matches(t, labels, name)
+            for t in pi.required_node_terms
+        )
     return True
 
 
 # ---- the FailedScheduling message ----------------------------------------------------------------
+
 
 def histogram(statuses: list[Status]) -> str:
     """``"<count> <reason>"`` for every reason, plain string sort, joined by ``", "`` (FitError.Error)."""
@@ -435,8 +568,9 @@ def histogram(statuses: list[Status]) -> str:
     return ", ".join(sorted(f"{v} {k}" for k, v in counts.items()))
 
 
-def fit_error_message(num_all_nodes: int, statuses: list[Status], prefilter_msg: str = "",
-                      postfilter_msg: str = "") -> str:
+def fit_error_message(
+    num_all_nodes: int, statuses: list[Status], prefilter_msg: str = "", postfilter_msg: str = ""
+) -> str:
     """``FitError.Error()`` (1.32): ``0/N nodes are available: <histogram>.`` + `` <postfilter msg>``."""
     msg = NO_NODE_AVAILABLE.format(n=num_all_nodes) + ":"
     if prefilter_msg:

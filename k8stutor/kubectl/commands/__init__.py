@@ -5,6 +5,7 @@ from __future__ import annotations
 from ..flags import Flag
 from ..main import Command
 from . import apply as apply_cmds
+from . import nodes
 from . import info, meta, wait
 from .autoscale import autoscale_command
 from .containers import exec_, logs, top
@@ -14,11 +15,7 @@ from .scale import scale_command
 from .set import set_command
 
 LATER = {
-        "cordon": "the kubelet and node lifecycle",
-    "uncordon": "the kubelet and node lifecycle",
-    "drain": "the kubelet and node lifecycle",
-    "taint": "the scheduler",
-    "attach": "the kubelet and container runtime",
+        "attach": "the kubelet and container runtime",
     "port-forward": "the simulated network",
     "proxy": "the simulated network",
     "cp": "the container runtime",
@@ -73,6 +70,10 @@ def build_commands() -> dict[str, Command]:
                            short="Print the client and server version information"),
         "cluster-info": Command("cluster-info", info.cmd_cluster_info, [], short="Display cluster information"),
         "autoscale": autoscale_command(),
+        "cordon": nodes.cordon,
+        "uncordon": nodes.uncordon,
+        "drain": nodes.drain,
+        "taint": nodes.taint,
         "rollout": rollout_command(),
         "scale": scale_command(),
         "set": set_command(),
