@@ -84,9 +84,6 @@ class Cluster:
         from .scheduler.scheduler import install as install_scheduler
 
         install_kubelets(self)
-        from .network import install as install_network
-
-        install_network(self)
         install_scheduler(self, image_size=image_size)
         install_node_lifecycle(self)
         for module in (replicaset, deployment, daemonset, job, cronjob, statefulset, disruption, hpa):
