@@ -32,5 +32,29 @@ def main() -> None:
         )
 
 
+
+def bench_releases() -> None:
+    """install/upgrade/rollback/list/uninstall of the starter chart against a fresh cluster (no budget set)."""
+    from k8stutor.engine.cluster import Cluster
+
+    c = Cluster()
+    h = Helm(c, cwd=DATA, seed=1)
+    steps = [
+        ["install", "web", "./starter", "--set", "image.tag=1.27"],
+        ["upgrade", "web", "./starter", "--set", "image.tag=1.26"],
+        ["rollback", "web", "1"],
+        ["list", "-A"],
+        ["history", "web"],
+        ["uninstall", "web"],
+    ]
+    for argv in steps:
+        t = time.perf_counter()
+        r = h.run(argv)
+        dt = time.perf_counter() - t
+        assert r.exit_code == 0, r.stderr
+        print(f"helm {' '.join(argv[:2])}: {dt * 1000:.0f} ms")
+
+
 if __name__ == "__main__":
     main()
+    bench_releases()

@@ -16,10 +16,10 @@ from typing import Any
 from .api.server import APIServer
 from .clock import VirtualClock
 from .controllers.base import Controller
-from .controllers.daemonset import new_daemon_pod, new_daemonset_revision
-from .controllers.history import compute_hash
 from .controllers.crd import CRDController, resource_type_for
+from .controllers.daemonset import new_daemon_pod, new_daemonset_revision
 from .controllers.garbagecollector import GarbageCollector
+from .controllers.history import compute_hash
 from .controllers.namespace import NamespaceController, RootCACertPublisher, ServiceAccountsController
 from .errors import StatusError
 from .presets import (
@@ -76,6 +76,7 @@ class Cluster:
 
     def _install_components(self) -> None:
         """The node agents and control-plane components that bring the cluster to life."""
+        from . import admission, auth, storage
         from .controllers import cronjob, daemonset, deployment, disruption, hpa, job, replicaset, statefulset
         from .controllers.nodelifecycle import install as install_node_lifecycle
         from .kubelet import install as install_kubelets
@@ -83,7 +84,13 @@ class Cluster:
         from .runtime.metrics import container_usage, metrics_available
         from .scheduler.scheduler import install as install_scheduler
 
+        auth.install(self)
+        admission.install(self)
+        storage.install(self)
         install_kubelets(self)
+        from .network import install as install_network
+
+        install_network(self)
         install_scheduler(self, image_size=image_size)
         install_node_lifecycle(self)
         for module in (replicaset, deployment, daemonset, job, cronjob, statefulset, disruption, hpa):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -89,6 +90,19 @@ PRESETS = {
     "scale-1000": lambda: _scale(1000),
     "scale-5000": lambda: _scale(5000),
 }
+
+
+def _network_preset(name: str) -> Callable[[], Preset]:
+    def build() -> Preset:
+        from .network import netpol
+
+        return getattr(netpol, f"{name}_preset")()  # type: ignore[no-any-return]
+
+    return build
+
+
+PRESETS["canal"] = _network_preset("canal")
+PRESETS["routed"] = _network_preset("routed")
 
 
 def get_preset(name: str) -> Preset:

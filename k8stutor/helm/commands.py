@@ -15,6 +15,8 @@ from k8stutor.kubectl.flags import Flag, FlagError, parse
 from k8stutor.kubectl.result import Result
 
 from .chart import ChartError, load_chart
+from .fs import HostFS, VFSAdapter, load_chart_fs
+from .release_commands import ReleaseCommands, _Fail
 from .render import (
     HELM_GIT_COMMIT,
     HELM_GO_VERSION,
@@ -25,6 +27,7 @@ from .render import (
     render,
     sort_manifests,
 )
+from .repo import RepoConfig, RepoError
 from .toyaml import YAMLParseError, load_yaml
 from .values import ValuesError, merge_maps, parse_set, parse_set_file, parse_set_json
 
@@ -47,22 +50,22 @@ _GLOBAL_FLAGS = [
 ]
 
 
-class _HelmError(Exception):
+class _HelmError(_Fail):
     def __init__(self, message: str, debug_hint: bool = False) -> None:
         super().__init__(message)
         self.message = message
         self.debug_hint = debug_hint
 
 
-def collect_values(flags: dict[str, Any], cwd: str) -> dict[str, Any]:
+def collect_values(flags: dict[str, Any], cwd: str, fs: Any = None) -> dict[str, Any]:
     """helm's values.Options.MergeValues: -f files, then --set-json, --set, --set-string, --set-file."""
     base: dict[str, Any] = {}
+    fs = fs or HostFS()
 
     def read(path: str) -> str:
         p = path if os.path.isabs(path) else os.path.join(cwd, path)
         try:
-            with open(p, encoding="utf-8") as fh:
-                return fh.read()
+            return bytes(fs.read(p)).decode("utf-8")
         except OSError:
             raise _HelmError(f"open {path}: no such file or directory") from None
 
@@ -105,13 +108,29 @@ def _set_path(d: dict[str, Any], key: str, val: str) -> None:
     cur[parts[-1]] = val
 
 
-class Helm:
-    """The helm CLI bound to a simulated cluster (None: client-only, as ``helm template`` needs)."""
+_TILLER_HINT = (
+    "hint: this simulator is Helm 3 (v3.17): there is no Tiller and no `helm init`/`helm reset`; the helm "
+    "client talks to the API server directly and keeps each release as Secrets in the release namespace "
+    "(kubectl get secrets -l owner=helm).\n"
+)
 
-    def __init__(self, cluster: Any = None, cwd: str | None = None, seed: int | None = None) -> None:
+
+class Helm(ReleaseCommands):
+    """The helm CLI bound to a simulated cluster (None: client-only, as ``helm template`` needs).
+
+    ``files`` is where chart paths, ``-f`` files and written archives live: None for the real directory tree,
+    or a mini-shell VFS (the workstation's overlay). Repositories added with ``helm repo add`` are kept for the
+    life of this object.
+    """
+
+    def __init__(
+        self, cluster: Any = None, cwd: str | None = None, seed: int | None = None, files: Any = None
+    ) -> None:
         self.cluster = cluster
         self.cwd = cwd or os.getcwd()
         self.rng = random.Random(seed)
+        self.fs: Any = HostFS() if files is None else VFSAdapter(files)
+        self.repos = RepoConfig()
 
     def run(self, argv: list[str], stdin: str = "") -> Result:
         """Run one helm command line (without the leading ``helm``)."""
@@ -126,9 +145,34 @@ class Helm:
             "create": self._create,
             "lint": self._lint,
             "version": self._version,
+            "install": self._install,
+            "upgrade": self._upgrade,
+            "rollback": self._rollback,
+            "uninstall": self._uninstall,
+            "delete": self._uninstall,
+            "del": self._uninstall,
+            "un": self._uninstall,
+            "list": self._list,
+            "ls": self._list,
+            "history": self._history,
+            "hist": self._history,
+            "status": self._status,
+            "get": self._get,
+            "test": self._test,
+            "repo": self._repo,
+            "search": self._search,
+            "pull": self._pull,
+            "fetch": self._pull,
+            "package": self._package,
+            "dependency": self._dependency,
+            "dep": self._dependency,
+            "dependencies": self._dependency,
         }.get(cmd)
         if handler is None:
-            return res.fail(f'Error: unknown command "{cmd}" for "helm"\nRun \'helm --help\' for usage.')
+            res.fail(f'Error: unknown command "{cmd}" for "helm"\nRun \'helm --help\' for usage.')
+            if cmd in ("init", "reset", "serve", "home") or "tiller" in cmd.lower():
+                res.err(_TILLER_HINT)
+            return res
         try:
             handler(rest, res)
         except FlagError as e:
@@ -138,14 +182,36 @@ class Helm:
             if e.debug_hint:
                 msg += "\n\nUse --debug flag to render out invalid YAML"
             return res.fail(f"Error: {msg}")
+        except _Fail as e:
+            res.stdout = e.stdout or res.stdout
+            return res.fail(f"Error: {e.message}")
+        except RepoError as e:
+            return res.fail(f"Error: {e}")
         return res
 
     def _path(self, p: str) -> str:
         return p if os.path.isabs(p) else os.path.join(self.cwd, p)
 
-    def _load(self, ref: str) -> Any:
+    def _values(self, flags: dict[str, Any]) -> dict[str, Any]:
+        try:
+            return collect_values(flags, self.cwd, self.fs)
+        except _HelmError as e:
+            raise _Fail(e.message) from None
+
+    def _load(self, ref: str, version: str = "") -> Any:
         path = self._path(ref)
-        if not os.path.exists(path):
+        if (
+            not self.fs.exists(path)
+            and "/" in ref
+            and not ref.startswith((".", "/"))
+            and ref.split("/")[0] in self.repos.repos
+        ):
+            src, _entry = self.repos.find(ref, version)
+            try:
+                return load_chart(src)
+            except ChartError as e:
+                raise _HelmError(str(e)) from None
+        if not self.fs.exists(path):
             raise _HelmError(
                 f'path "{ref}" not found'
                 if ref.startswith((".", "/"))
@@ -154,7 +220,7 @@ class Helm:
                 else f"non-absolute URLs should be in form of repo_name/path_to_chart, got: {ref}"
             )
         try:
-            return load_chart(path)
+            return load_chart_fs(self.fs, path)
         except ChartError as e:
             raise _HelmError(str(e)) from None
 
@@ -210,8 +276,8 @@ class Helm:
             raise _HelmError(
                 '"helm template" requires at most 2 arguments\n\nUsage:  helm template [NAME] [CHART] [flags]'
             )
-        vals = collect_values(p.flags, self.cwd)
-        chart = self._load(ref)
+        vals = collect_values(p.flags, self.cwd, self.fs)
+        chart = self._load(ref, p.get("version") or "")
         if chart.is_library:
             raise _HelmError(
                 "validation: chart.metadata.type must be application or library"

@@ -147,7 +147,7 @@ class Workstation:
         self.shell = Shell(
             self.vfs,
             commands={"kubectl": self._kubectl, "k": self._kubectl, "ssh": self._ssh, "sim": self._sim,
-                      "helm": self._not_yet("helm", "Helm support"), "curl": self._not_yet("curl", "the network"),
+                      "helm": self._helm, "curl": self._not_yet("curl", "the network"),
                       "clear": lambda ctx: 0},
             env=shell_env,
             name="bash",
@@ -159,6 +159,9 @@ class Workstation:
             hostname="workstation",
         )
         self.extra_commands: dict[str, Callable[[CommandContext], int]] = {}
+        from ..engine.network.commands import install_workstation
+
+        install_workstation(self)
 
     # ---- running ---------------------------------------------------------------------------------
     def run(self, line: str) -> ShResult:
@@ -180,6 +183,18 @@ class Workstation:
             ctx.stdout.write(res.stdout)
         if res.stderr:
             ctx.stderr.write(res.stderr)
+        return res.exit_code
+
+    def _helm(self, ctx: CommandContext) -> int:
+        from ..helm.commands import Helm
+
+        helm = self.__dict__.get("helm_cli")
+        if helm is None:
+            helm = self.__dict__["helm_cli"] = Helm(self.cluster, cwd=ctx.cwd, seed=self.cluster.seed, files=self.vfs)
+        helm.cwd = ctx.cwd
+        res = helm.run(ctx.argv[1:], ctx.stdin.decode("utf-8", "replace"))
+        ctx.stdout.write(res.stdout)
+        ctx.stderr.write(res.stderr)
         return res.exit_code
 
     def _not_yet(self, name: str, what: str) -> Callable[[CommandContext], int]:
@@ -248,6 +263,9 @@ class Workstation:
         self.__dict__.setdefault("_extra_node_commands", {})[name] = handler
 
     def _node_fs(self, host: str) -> VFS:
+        volumes = getattr(self.cluster, "volumes", None)
+        if volumes is not None:  # the node's real filesystem (hostPath data lives there too)
+            return volumes.node_fs(host)  # type: ignore[no-any-return]
         fs = self.node_files.get(host)
         if fs is None:
             fs = self.node_files[host] = VFS(clock=self.cluster.clock.now)

@@ -96,13 +96,29 @@ class Ctx:
     def user(self) -> Any:
         from ..engine.api.authz import ADMIN, UserInfo
 
+        real = self.kubectl.user or self._kubeconfig_user() or ADMIN
         as_user = self.parsed.flags.get("as")
-        if as_user:
-            groups = tuple(self.parsed.flags.get("as-group") or ())
-            if "system:authenticated" not in groups:
-                groups += ("system:authenticated",)
-            return UserInfo(as_user, groups)
-        return self.kubectl.user or ADMIN
+        groups = tuple(self.parsed.flags.get("as-group") or ())
+        if as_user or groups:
+            auth = getattr(self.kubectl.cluster, "auth", None)
+            if auth is not None:
+                return auth.check_impersonation(real, as_user or real.username, groups)
+            return UserInfo(as_user or real.username, groups + ("system:authenticated",))
+        return real
+
+    def _kubeconfig_user(self) -> Any:
+        """The user the current context's credentials authenticate as (401 when they are not valid)."""
+        auth = getattr(self.kubectl.cluster, "auth", None)
+        cfg = self.kubectl.config
+        name = cfg.current_user()
+        if auth is None or not name:
+            return None
+        from ..engine.auth.authn import AuthnError
+
+        try:
+            return auth.authn.user_for_credentials(name, cfg.users.get(name) or {})
+        except AuthnError:
+            raise CommandError("error: You must be logged in to the server (Unauthorized)") from None
 
     @property
     def args(self) -> list[str]:

@@ -144,11 +144,22 @@ async def test_cluster_pane_shows_nodes_and_the_scheduler_pane_explains(tmp_path
         ws.query_one(TabbedContent).active = "tab-scheduler"
         ws.query_one(SchedulerPane).pod = ("default", "lonely")
         ws.refresh_panes(force=True)
-        text = str(ws.query_one("#sched-body").render())
-        if getattr(app.session.cluster, "scheduler", None) is None:
+        await pilot.pause()
+        # What the pane shows, rendered to plain text.
+        from rich.console import Console
+
+        from k8stutor.tui.panes.scheduler import trace_renderable
+
+        sched = getattr(app.session.cluster, "scheduler", None)
+        trace = sched.trace_for("default", "lonely") if sched is not None else None
+        console = Console(width=140, record=True, file=open(os.devnull, "w"))
+        console.print(trace_renderable(("default", "lonely"), trace, sched is not None))
+        text = console.export_text()
+        if sched is None:
             assert UNAVAILABLE in text
         else:
-            assert "default/lonely" in text
+            assert "pod default/lonely  Scheduled → k8s-node0" in text
+            assert "node(s) had untolerated taint" in text  # the master, filtered out by TaintToleration
 
 
 def test_node_and_pod_status_helpers():

@@ -81,7 +81,7 @@ class APIServer:
                 reasons.append(reason)
             if decision == "deny":
                 break
-        raise deny(attrs)
+        raise deny(attrs, "\n".join(reasons))
 
     def _admit(self, op: str, rt: ResourceType, obj: Obj, old: Obj | None) -> Obj:
         for plugin in self.admission:

@@ -36,9 +36,40 @@ class KubeletManager(Controller):
         self.faults = Faults(self)
         self.kubelets: dict[str, Kubelet] = {}
         self.pod_node: dict[tuple[str, str], str] = {}
+        # (namespace, "configmaps"|"secrets", name) -> pods (node, ns, name) with a volume of that source.
+        self.source_users: dict[tuple[str, str, str], set[tuple[str, str, str]]] = {}
+        self.projected_users: dict[str, set[tuple[str, str, str]]] = {}
+
+    def track_volume_sources(self, k: Kubelet, w: Any) -> None:
+        """Remember which ConfigMaps/Secrets feed a pod's volumes (for the hot update after the sync delay)."""
+        for res, name in (w.vols.sources or {}).values():
+            if res == "projected":
+                self.projected_users.setdefault(w.ns, set()).add((k.node, w.ns, w.name))
+            else:
+                self.source_users.setdefault((w.ns, res, name), set()).add((k.node, w.ns, w.name))
+
+    def _on_source_change(self, ev: Event) -> None:
+        meta = ev.object["metadata"]
+        ns = meta.get("namespace", "") or ""
+        users = set(self.source_users.get((ns, ev.resource, meta["name"]), set()))
+        users |= self.projected_users.get(ns, set())
+        if not users:
+            return
+        from .volumes import SYNC_DELAY
+
+        def sync() -> None:
+            for node, pns, pname in users:
+                k = self.kubelets.get(node)
+                w = k.workers.get((pns, pname)) if k is not None else None
+                if k is not None and w is not None:
+                    k.refresh_volumes(w)
+
+        self.cluster.clock.call_after(SYNC_DELAY, sync)
 
     def start(self) -> None:
         """Start a kubelet for every node and begin watching."""
+        for res in ("configmaps", "secrets"):
+            self.cluster.store.watch(res, callback=self._on_source_change)
         for node in self.api.list_objects("nodes"):
             self._add_node(node["metadata"]["name"])
         super().start()

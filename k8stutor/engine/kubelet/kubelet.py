@@ -26,6 +26,7 @@ from ..runtime.processes import (
 )
 from ..store import clone
 from ..timeutil import parse_rfc3339, rfc3339
+from . import volumes as podvolumes
 
 if TYPE_CHECKING:
     from ..clock import Timer
@@ -100,6 +101,8 @@ class PodWorker:
         self.terminal = False
         self.gone = False
         self.timers: list[Timer] = []
+        self.vols: Any = None
+        self.mount_backoff = 0.0
 
     # ---- helpers ----------------------------------------------------------------------------------------------
     def all_states(self) -> list[CState]:
@@ -404,6 +407,9 @@ class Kubelet:
         w.gone = True
         w.cancel()
         self.workers.pop((w.ns, w.name), None)
+        vs = getattr(self.m.cluster, "volumes", None)
+        if vs is not None:
+            vs.drop_pod(w.uid)
         if w.pod_ip and w.pod_ip != self.node_ip:
             self.ip_used.discard(w.pod_ip)
 
@@ -442,7 +448,33 @@ class Kubelet:
         now = self.clock.now()
         w.sandbox = Sandbox(container_id("sandbox", w.uid), w.name, w.ns, w.uid, now)
         w.pod_ip = self.node_ip if w.host_network else self._allocate_ip()
+        self._mount_volumes(w)
+
+    def _mount_volumes(self, w: PodWorker) -> None:
+        """WaitForAttachAndMount: set up the pod's volumes, retrying with back-off (FailedMount events)."""
+        if w.terminating or w.terminal or w.gone:
+            return
+        cluster = self.m.cluster
+        if getattr(cluster, "volumes", None) is None:
+            self._next_container(w)
+            return
+        try:
+            w.vols = podvolumes.mount_pod_volumes(cluster, w.pod, self.node, self.node_ip, w.pod_ip)
+        except podvolumes.NotReady:
+            w.at(self.clock.now() + 2.0, lambda: self._mount_volumes(w))
+            return
+        except podvolumes.MountError as e:
+            self.recorder.event(w.pod, "Warning", "FailedMount", str(e))
+            w.mount_backoff = min(max(w.mount_backoff * 2, 0.5), 122.0)
+            w.at(self.clock.now() + w.mount_backoff, lambda: self._mount_volumes(w))
+            return
+        self.m.track_volume_sources(self, w)
         self._next_container(w)
+
+    def refresh_volumes(self, w: PodWorker) -> None:
+        """The periodic sync: ConfigMap/Secret changes reach mounted (non-subPath) volumes."""
+        if w.vols is not None and not w.gone:
+            podvolumes.refresh(self.m.cluster, w.pod, w.vols, self.node_ip, w.pod_ip)
 
     def _next_container(self, w: PodWorker) -> None:
         """Start the next init container, or all main containers once init is done."""
@@ -628,14 +660,9 @@ class Kubelet:
         env["KUBERNETES_PORT_443_TCP_PORT"] = "443"
         env["KUBERNETES_PORT_443_TCP_PROTO"] = "tcp"
         env["HOME"] = "/root"
-        for e in cs.spec.get("env") or []:
-            if "value" in e:
-                env[e["name"]] = _expand_env(str(e.get("value", "")), env)
-            elif "valueFrom" in e:
-                v = self._env_from(w, e["valueFrom"])
-                if v is not None:
-                    env[e["name"]] = v
-        return env
+        return podvolumes.container_env(
+            self.m.cluster, w.pod, cs.spec, env, self.node_ip, w.pod_ip, _expand_env
+        )
 
     def _env_from(self, w: PodWorker, src: dict[str, Any]) -> str | None:
         fr = src.get("fieldRef")
@@ -684,6 +711,25 @@ class Kubelet:
                 files[f"{mp}/ca.crt"] = "-----BEGIN CERTIFICATE-----\n-----END CERTIFICATE-----\n"
         return files
 
+    def _sync_peers(self, w: PodWorker, me: Any, now: float) -> None:
+        """Bring the pod's other containers' filesystems up to ``now`` (their writes to shared volumes)."""
+        for other in w.all_states():
+            c = other.current
+            if c is not None and c is not me and c.started is not None and not c._syncing:
+                c._syncing = True
+                try:
+                    c.live_vfs(now)
+                finally:
+                    c._syncing = False
+
+    def _config_error(self, w: PodWorker, cs: CState, message: str) -> None:
+        """CreateContainerConfigError: the container cannot be created until its config sources exist."""
+        self.recorder.event(w.pod, "Warning", "Failed", f"Error: {message}", cs.field_path)
+        cs.waiting_reason = "CreateContainerConfigError"
+        cs.waiting_message = message
+        self._write_status(w)
+        w.at(self.clock.now() + 10.0, lambda: self._start_container(w, cs))
+
     def _create_start(self, w: PodWorker, cs: CState, t: float) -> None:
         def go() -> None:
             if w.terminating or w.terminal:
@@ -698,7 +744,11 @@ class Kubelet:
         img = self.m.catalogue.lookup(cs.ref)
         attempt = cs.restarts
         cid = container_id(w.uid, cs.name, str(attempt), str(now))
-        env = self._container_env(w, cs, img.env if img else {})
+        try:
+            env = self._container_env(w, cs, img.env if img else {})
+        except podvolumes.ConfigError as e:
+            self._config_error(w, cs, str(e))
+            return
         argv = command_line(cs.spec, img)
         c = Container(
             cid,
@@ -715,7 +765,18 @@ class Kubelet:
             env["HOSTNAME"],
             w.pod_ip,
         )
-        c.extra_files = self._volume_files(w, cs)
+        if w.vols is not None:
+            vols = w.vols
+            spec_c = cs.spec
+            c.mount_volumes = lambda root, snap: podvolumes.mount_into(root, spec_c, vols, snap)
+            c.sync_peers = lambda t, me: self._sync_peers(w, me, t)
+        else:
+            c.extra_files = self._volume_files(w, cs)
+        if not w.host_network:
+            from ..network.dns import resolv_conf
+
+            c.extra_files.setdefault("/etc/resolv.conf", resolv_conf(w.pod).text())
+            c.extra_files.setdefault("/etc/hosts", _etc_hosts(w))
         self.recorder.event(w.pod, "Normal", "Created", f"Created container: {cs.name}", cs.field_path)
         limit = _memory_limit(cs.spec)
         spec = ProcessSpec(
@@ -737,6 +798,9 @@ class Kubelet:
             for path, content in c.extra_files.items():
                 fs.makedirs(path.rsplit("/", 1)[0] or "/")
                 fs.write(path, content.encode())
+            if c.mount_volumes is not None:
+                self._sync_peers(w, c, now)
+                c.mount_volumes(fs, True)
             run = run_process(spec, fs, horizon=3600.0)
         cs.last = cs.current if cs.current is not None else cs.last
         cs.current = c
@@ -806,6 +870,11 @@ class Kubelet:
         cs.timers.append(self.at(started + horizon, cont))
 
     def _resolver(self, w: PodWorker) -> Callable[[str], str | None]:
+        from ..network.runtime_hook import PodNetwork
+
+        return PodNetwork(self.cluster, w.ns, w.name)
+
+    def _plain_resolver(self, w: PodWorker) -> Callable[[str], str | None]:
         api = self.api
         ns = w.ns
 
@@ -1309,6 +1378,16 @@ class _Handle:
     def run(self) -> None:
         if not self.cancelled:
             self.fn()
+
+
+def _etc_hosts(w: PodWorker) -> str:
+    """The kubelet-managed /etc/hosts of a pod."""
+    spec = w.pod.get("spec") or {}
+    host = spec.get("hostname") or w.name
+    fq = f"{host}.{spec['subdomain']}.{w.ns}.svc.cluster.local\t" if spec.get("subdomain") else ""
+    return ("# Kubernetes-managed hosts file.\n127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n"
+            "fe00::0\tip6-localnet\nfe00::0\tip6-mcastprefix\nfe00::1\tip6-allnodes\nfe00::2\tip6-allrouters\n"
+            f"{w.pod_ip}\t{fq}{host}\n")
 
 
 def _terminated(c: Container) -> dict[str, Any]:

@@ -58,6 +58,11 @@ class Container:
     _live: VFS | None = None
     _applied: int = 0  # fs effects already applied to the live filesystem
     extra_files: dict[str, str] = field(default_factory=dict)
+    # Volume mounts applied to the live filesystem, and a hook bringing the pod's other containers up to date
+    # (their writes to shared volumes land when their filesystems catch up).
+    mount_volumes: Any = None
+    sync_peers: Any = None
+    _syncing: bool = False
 
     @property
     def running(self) -> bool:
@@ -76,6 +81,14 @@ class Container:
                 d = path.rsplit("/", 1)[0] or "/"
                 self._live.makedirs(d)
                 self._live.write(path, content.encode())
+            if self.mount_volumes is not None:
+                self.mount_volumes(self._live, False)
+        if self.sync_peers is not None and not self._syncing:
+            self._syncing = True
+            try:
+                self.sync_peers(now, self)
+            finally:
+                self._syncing = False
         self.catch_up(now)
         return self._live
 

@@ -216,6 +216,9 @@ def _shell_for(
                 cmds[name.rsplit("/", 1)[-1]] = fn
     if image is None or image.shell:
         cmds["nslookup"] = _nslookup(spec)
+        net = getattr(spec.resolver, "commands", None)
+        if net is not None:
+            cmds.update(net(image))
     utilities = None if (image is None or image.shell) else set()
     sh = Shell(
         vfs,
@@ -249,6 +252,8 @@ def _program(
 
     def entrypoint(ctx: CommandContext) -> int:
         args = ctx.argv[1:]
+        if args[:1] == ["--"]:  # dumb-init / tini style: `ENTRYPOINT ["/usr/bin/dumb-init", "--"]`
+            args = args[1:]
         if not args:
             return 0
         found = ctx.shell.lookup(args[0])
@@ -361,7 +366,7 @@ def server_fast_path(spec: ProcessSpec) -> ProcessRun | None:
     argv = spec.argv
     kind = image.program(argv[0])
     if kind == "entrypoint" and len(argv) > 1:
-        kind = image.program(argv[1])
+        kind = image.program(argv[2] if argv[1] == "--" and len(argv) > 2 else argv[1])
     if kind != "server":
         return None
     effects = []

@@ -58,9 +58,9 @@ def ensure_controllers(cluster: Cluster) -> list[str]:
 
 def build_cluster(state: str | None, preset: str = "classroom", seed: int = 0) -> Cluster:
     """A cluster from a state file when it exists, else a fresh preset; with every controller running."""
-    from ...engine.cluster import Cluster
-
     import time
+
+    from ...engine.cluster import Cluster
 
     # Start virtual time at the wall clock: real kubectl computes some ages (describe events) client-side.
     cluster = Cluster.load(state) if state and os.path.exists(state) else Cluster(preset=preset, seed=seed,

@@ -5,25 +5,23 @@ from __future__ import annotations
 from ..flags import Flag
 from ..main import Command
 from . import apply as apply_cmds
-from . import nodes
-from . import info, meta, wait
+from . import info, meta, nodes, wait
+from .auth import auth_command, certificate_command
 from .autoscale import autoscale_command
 from .containers import exec_, logs, top
 from .get import GET_FLAGS, cmd_get
+from .portforward import command as portforward_command
 from .rollout import rollout_command
 from .scale import scale_command
 from .set import set_command
 
 LATER = {
         "attach": "the kubelet and container runtime",
-    "port-forward": "the simulated network",
     "proxy": "the simulated network",
     "cp": "the container runtime",
-    "auth": "RBAC",
     "debug": "the container runtime",
     "events": "the event stream",
     "diff": "the diff view",
-    "certificate": "CertificateSigningRequests",
     "kustomize": "kustomize support",
     "completion": "shell completion",
     "alpha": "alpha features",
@@ -70,6 +68,9 @@ def build_commands() -> dict[str, Command]:
                            short="Print the client and server version information"),
         "cluster-info": Command("cluster-info", info.cmd_cluster_info, [], short="Display cluster information"),
         "autoscale": autoscale_command(),
+        "auth": auth_command(),
+        "certificate": certificate_command(),
+        "port-forward": portforward_command(),
         "cordon": nodes.cordon,
         "uncordon": nodes.uncordon,
         "drain": nodes.drain,

@@ -1,0 +1,318 @@
+"""ingress-nginx as pods: the controller image routes by Ingress host/path rules to Service endpoints.
+
+A pod running ``registry.k8s.io/ingress-nginx/controller`` serves ports 80/443: the request's Host and path
+pick a rule (exact host or ``*.`` wildcard; pathType Exact, Prefix by path elements, ImplementationSpecific as
+prefix; longest path wins), nginx proxies straight to an endpoint of the backend Service (round robin), and
+anything unmatched gets the default backend's 404 page. ``IngressStatus`` publishes the controller's node IP
+in ``status.loadBalancer`` of the Ingresses of its class.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ..controllers.base import Controller, Key
+from ..errors import StatusError
+from ..store import Event
+from .index import index_of, pod_ready
+
+if TYPE_CHECKING:
+    from ..cluster import Cluster
+    from .trace import Trace
+
+Obj = dict[str, Any]
+CONTROLLER_IMAGE = "registry.k8s.io/ingress-nginx/controller"
+CONTROLLER_NAME = "k8s.io/ingress-nginx"
+
+
+def _page(code: int, text: str) -> str:
+    return (
+        f"<html>\r\n<head><title>{code} {text}</title></head>\r\n<body>\r\n<center><h1>{code} {text}</h1>"
+        "</center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n"
+    )
+
+
+NOT_FOUND = _page(404, "Not Found")
+UNAVAILABLE = _page(503, "Service Temporarily Unavailable")
+
+
+def is_ingress_controller(pod: Obj) -> bool:
+    """The pod runs the ingress-nginx controller image."""
+    for c in (pod.get("spec") or {}).get("containers") or ():
+        img = c.get("image", "")
+        if img.split("@")[0].rsplit(":", 1)[0].endswith("ingress-nginx/controller"):
+            return True
+    return False
+
+
+def _classes(cluster: Cluster) -> tuple[set[str], str]:
+    """IngressClass names handled by ingress-nginx, and the default class (if any)."""
+    names: set[str] = set()
+    default = ""
+    for ic in cluster.api.list_objects("ingressclasses.networking.k8s.io"):
+        if (ic.get("spec") or {}).get("controller") == CONTROLLER_NAME:
+            names.add(ic["metadata"]["name"])
+            if (ic["metadata"].get("annotations") or {}).get(
+                "ingressclass.kubernetes.io/is-default-class"
+            ) == "true":
+                default = ic["metadata"]["name"]
+    return names, default
+
+
+def _handled(ing: Obj, classes: set[str], default: str) -> bool:
+    cls = (
+        (ing.get("spec") or {}).get("ingressClassName")
+        or (ing["metadata"].get("annotations") or {}).get("kubernetes.io/ingress.class")
+        or default
+    )
+    return bool(cls) and (cls in classes or cls == "nginx")
+
+
+def _host_match(rule_host: str, host: str) -> int:
+    if not rule_host:
+        return 1
+    if rule_host.startswith("*."):
+        suffix = rule_host[1:]
+        return 2 if host.endswith(suffix) and "." not in host[: -len(suffix)] else 0
+    return 3 if rule_host == host else 0
+
+
+def _path_match(ptype: str, rpath: str, path: str) -> bool:
+    clean = path.split("?", 1)[0] or "/"
+    if ptype == "Exact":
+        return clean == rpath
+    if rpath in ("", "/"):
+        return True
+    rp = rpath.rstrip("/")
+    return clean == rp or clean.startswith(rp + "/")
+
+
+def match(cluster: Cluster, host: str, path: str) -> tuple[Obj, Obj] | None:
+    """The (Ingress, backend) a request goes to, or None (default backend)."""
+    classes, default = _classes(cluster)
+    host = host.split(":")[0].lower()
+    best: tuple[int, int, int, Obj, Obj] | None = None
+    for ing in cluster.api.list_objects("ingresses.networking.k8s.io"):
+        if not _handled(ing, classes, default):
+            continue
+        spec = ing.get("spec") or {}
+        for rule in spec.get("rules") or ():
+            hm = _host_match(rule.get("host", ""), host)
+            if not hm:
+                continue
+            for p in (rule.get("http") or {}).get("paths") or ():
+                ptype = p.get("pathType", "ImplementationSpecific")
+                rpath = p.get("path", "/") or "/"
+                if _path_match(ptype, rpath, path):
+                    cand = (hm, len(rpath), 1 if ptype == "Exact" else 0, ing, p.get("backend") or {})
+                    if best is None or cand[:3] > best[:3]:
+                        best = cand
+    if best is None:
+        for ing in cluster.api.list_objects("ingresses.networking.k8s.io"):
+            if _handled(ing, classes, default) and (ing.get("spec") or {}).get("defaultBackend"):
+                return ing, ing["spec"]["defaultBackend"]
+        return None
+    return best[3], best[4]
+
+
+_RR: dict[tuple[str, str, str], int] = {}
+
+
+def route_request(
+    cluster: Cluster, ctrl: Obj, host: str, path: str, scheme: str, client_ip: str
+) -> tuple[int, str, list[Trace]]:
+    """nginx inside the controller pod: (status, body, traces of the upstream connection)."""
+    from .endpoints import find_port
+    from .trace import pod_endpoint, trace
+    from .traffic import HttpResult, _answer_pod
+
+    found = match(cluster, host, path)
+    if found is None:
+        return 404, NOT_FOUND, []
+    ing, backend = found
+    ns = ing["metadata"].get("namespace", "")
+    if (
+        scheme == "http"
+        and _tls_for(ing, host)
+        and (ing["metadata"].get("annotations") or {}).get("nginx.ingress.kubernetes.io/ssl-redirect")
+        != "false"
+    ):
+        return 308, _page(308, "Permanent Redirect"), []
+    svc_ref = backend.get("service") or {}
+    svc = index_of(cluster).services.get(ns, {}).get(svc_ref.get("name", ""))
+    if svc is None:
+        return 503, UNAVAILABLE, []
+    want = svc_ref.get("port") or {}
+    sport = None
+    for p in (svc.get("spec") or {}).get("ports") or ():
+        if ("number" in want and p.get("port") == want["number"]) or (
+            "name" in want and p.get("name") == want["name"]
+        ):
+            sport = p
+    if sport is None:
+        return 503, UNAVAILABLE, []
+    pods = []
+    sel = (svc.get("spec") or {}).get("selector") or {}
+    for p in (index_of(cluster).pods.get(ns) or {}).values():
+        labels = p["metadata"].get("labels") or {}
+        if (
+            sel
+            and all(labels.get(k) == v for k, v in sel.items())
+            and pod_ready(p)
+            and not p["metadata"].get("deletionTimestamp")
+            and (p.get("status") or {}).get("podIP")
+        ):
+            pods.append(p)
+    if not pods:
+        return 503, UNAVAILABLE, []
+    pods.sort(key=lambda p: tuple(int(x) for x in p["status"]["podIP"].split(".")))
+    key = (ns, svc["metadata"]["name"], str(sport.get("port")))
+    i = _RR.get(key, 0)
+    _RR[key] = i + 1
+    target = pods[i % len(pods)]
+    port = find_port(target, sport) or 0
+    src = pod_endpoint(cluster, ctrl["metadata"].get("namespace", ""), ctrl["metadata"]["name"])
+    t = trace(cluster, src, target["status"]["podIP"], port)
+    if not t.ok or t.target is None:
+        return 502, _page(502, "Bad Gateway"), [t]
+    res = HttpResult(path, host)
+    _answer_pod(cluster, t.target, port, path, host, "http", res, src, t)
+    return res.status, res.body, [t]
+
+
+def _tls_for(ing: Obj, host: str) -> bool:
+    for tls in (ing.get("spec") or {}).get("tls") or ():
+        if host in (tls.get("hosts") or ()):
+            return True
+    return False
+
+
+class IngressStatus(Controller):
+    """The controller's status updater: Ingress ADDRESS = the node IPs of running controller pods."""
+
+    name = "ingress-nginx-status"
+    watches = ("pods", "ingresses.networking.k8s.io")
+
+    def on_event(self, ev: Event) -> None:
+        """Queue a status pass when controller pods or Ingresses change."""
+        if ev.resource == "pods" and not is_ingress_controller(ev.object):
+            return
+        self.queue.add(("ingresses", "", "*"))
+
+    def reconcile(self, key: Key) -> None:
+        """Write ``status.loadBalancer.ingress`` for every handled Ingress."""
+        ips: list[str] = []
+        for bucket in index_of(self.cluster).pods.values():
+            for p in bucket.values():
+                if is_ingress_controller(p) and pod_ready(p):
+                    hip = (p.get("status") or {}).get("hostIP")
+                    if hip and hip not in ips:
+                        ips.append(hip)
+        ips.sort()
+        classes, default = _classes(self.cluster)
+        want = {"ingress": [{"ip": ip} for ip in ips]} if ips else {}
+        for ing in self.api.list_objects("ingresses.networking.k8s.io"):
+            if not _handled(ing, classes, default):
+                continue
+            cur = (ing.get("status") or {}).get("loadBalancer") or {}
+            if cur == want:
+                continue
+            obj = self.api.get(
+                "ingresses.networking.k8s.io", ing["metadata"]["name"], ing["metadata"]["namespace"]
+            )
+            obj["status"] = {"loadBalancer": want}
+            try:
+                self.api.update_status(obj)
+            except StatusError:
+                pass
+
+
+def install(cluster: Cluster) -> IngressStatus:
+    """Start the ingress status updater (idempotent)."""
+    return cluster.add_controller(IngressStatus(cluster))  # type: ignore[return-value]
+
+
+def controller_manifest(node_port_http: int = 30080, node_port_https: int = 30443) -> list[Obj]:
+    """A bare-metal ingress-nginx install (the objects that matter): namespace, IngressClass, Deployment, Service."""
+    labels = {
+        "app.kubernetes.io/component": "controller",
+        "app.kubernetes.io/instance": "ingress-nginx",
+        "app.kubernetes.io/name": "ingress-nginx",
+    }
+    return [
+        {
+            "apiVersion": "v1",
+            "kind": "Namespace",
+            "metadata": {"name": "ingress-nginx", "labels": {"app.kubernetes.io/name": "ingress-nginx"}},
+        },
+        {
+            "apiVersion": "networking.k8s.io/v1",
+            "kind": "IngressClass",
+            "metadata": {"name": "nginx", "labels": dict(labels)},
+            "spec": {"controller": CONTROLLER_NAME},
+        },
+        {
+            "apiVersion": "apps/v1",
+            "kind": "Deployment",
+            "metadata": {
+                "name": "ingress-nginx-controller",
+                "namespace": "ingress-nginx",
+                "labels": dict(labels),
+            },
+            "spec": {
+                "replicas": 1,
+                "selector": {"matchLabels": dict(labels)},
+                "template": {
+                    "metadata": {"labels": dict(labels)},
+                    "spec": {
+                        "containers": [
+                            {
+                                "name": "controller",
+                                "image": f"{CONTROLLER_IMAGE}:v1.12.0",
+                                "args": [
+                                    "/nginx-ingress-controller",
+                                    "--election-id=ingress-nginx-leader",
+                                    "--controller-class=k8s.io/ingress-nginx",
+                                    "--ingress-class=nginx",
+                                ],
+                                "ports": [
+                                    {"containerPort": 80, "name": "http", "protocol": "TCP"},
+                                    {"containerPort": 443, "name": "https", "protocol": "TCP"},
+                                ],
+                                "readinessProbe": {"httpGet": {"path": "/healthz", "port": 10254}},
+                            }
+                        ]
+                    },
+                },
+            },
+        },
+        {
+            "apiVersion": "v1",
+            "kind": "Service",
+            "metadata": {
+                "name": "ingress-nginx-controller",
+                "namespace": "ingress-nginx",
+                "labels": dict(labels),
+            },
+            "spec": {
+                "type": "NodePort",
+                "selector": dict(labels),
+                "ports": [
+                    {
+                        "name": "http",
+                        "port": 80,
+                        "protocol": "TCP",
+                        "targetPort": "http",
+                        "nodePort": node_port_http,
+                    },
+                    {
+                        "name": "https",
+                        "port": 443,
+                        "protocol": "TCP",
+                        "targetPort": "https",
+                        "nodePort": node_port_https,
+                    },
+                ],
+            },
+        },
+    ]
