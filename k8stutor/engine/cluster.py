@@ -278,7 +278,6 @@ class Cluster:
         n = len(self.preset.nodes)
         for ds_obj in (_kube_proxy_daemonset(), _flannel_daemonset()):
             ds = create(ds_obj)
-            ns = ds["metadata"]["namespace"]
             rev_hash = compute_hash(ds["spec"]["template"])
             create(new_daemonset_revision(ds, 1))
             for spec in self.preset.nodes:

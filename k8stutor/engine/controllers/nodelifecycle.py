@@ -155,12 +155,6 @@ class NodeLifecycleController(Controller):
             self.queue.add(("nodes", "", n["metadata"]["name"]))
         self._timer = self.cluster.clock.call_after(self.monitor_period, self._tick)
 
-    def stop(self) -> None:
-        """Stop the monitor loop (a cluster snapshot or a test may want the clock quiet)."""
-        if self._timer is not None:
-            self._timer.cancel()
-            self._timer = None
-
     def _index_pod(self, pod: Obj, deleted: bool) -> None:
         key = (pod["metadata"].get("namespace", ""), pod["metadata"]["name"])
         node = "" if deleted else ((pod.get("spec") or {}).get("nodeName") or "")
