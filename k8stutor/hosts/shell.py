@@ -18,8 +18,8 @@ from .workstation import Workstation
 
 BANNER = (
     "k8stutor shell — a simulated Kubernetes v1.32 cluster ({preset}, seed {seed}).\n"
-    "Type kubectl commands (alias k), `sleep 30s` to let time pass, `sim --help`-style `sim` commands, "
-    "`exit` to leave.\n"
+    "Type kubectl (alias k) and helm commands; `sleep 30s` lets virtual time pass; `ssh NODE CMD` looks inside a "
+    "node; `sim` shows what only a simulator can do; `exit` leaves.\n"
 )
 
 
