@@ -19,6 +19,8 @@ def _parser() -> argparse.ArgumentParser:
     sh.add_argument("--seed", type=int, default=0, help="random seed (same seed + same commands = same cluster)")
     sh.add_argument("--state", metavar="FILE", help="load the cluster from FILE if it exists; save it there at exit")
     sh.add_argument("--echo", action="store_true", help="print each command, prefixed with '$ ', before its output")
+    sh.add_argument("--lesson", metavar="ID|PATH", help="follow a lesson (step text, goal checklist, hint, next)")
+    sh.add_argument("--lang", default=None, help="lesson language, when the pack has translations")
     sb = sub.add_parser("sandbox", help="free play in the full-screen app")
     sb.add_argument("--preset", default="classroom", help=f"cluster preset: {', '.join(PRESETS)}")
     sb.add_argument("--seed", type=int, default=0, help="random seed (same seed + same commands = same cluster)")
@@ -42,6 +44,10 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.command == "shell" and args.lesson:
+        from .lessons.cli import shell_lesson_main
+
+        return shell_lesson_main(args.lesson, echo=args.echo, lang=args.lang)
     if args.command == "shell":
         from .hosts.shell import main as shell_main
 
@@ -71,10 +77,23 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         return run(start="sandbox", preset=args.preset, seed=args.seed, state=args.state)
     if args.command == "lesson":
+        from .lessons import LessonNotFound, PackError, find_lesson
+
+        if not args.rest:
+            sys.stderr.write("usage: k8stutor lesson ID|PATH (k8stutor lessons list shows them)\n")
+            return 2
+        try:
+            find_lesson(args.rest[0])
+        except (PackError, LessonNotFound) as e:
+            sys.stderr.write(f"k8stutor: {e}\n")
+            return 1
         from .tui import run
 
-        sys.stderr.write("k8stutor lesson: lesson packs arrive soon; opening the welcome screen.\n")
-        return run()
+        return run(start="lesson", lesson=args.rest[0])
+    if args.command == "lessons":
+        from .lessons.cli import lessons_main
+
+        return lessons_main(args.rest)
     if args.command == "web":
         from .tui.web import serve
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from fake_kubelet import detach_real_kubelets
+
 from k8stutor.engine.controllers.base import Controller, Key
 from k8stutor.engine.errors import StatusError
 from k8stutor.engine.store import clone
@@ -156,24 +158,6 @@ class FakeKubelet(Controller):
             self.api.update_status(new)
         except StatusError:
             pass
-
-
-def detach_real_kubelets(cluster: Any) -> None:
-    """Stop the cluster's real kubelets (if installed) so only the fake one touches pods."""
-    mgr = getattr(cluster, "kubelets", None)
-    if mgr is None or mgr not in cluster.controllers:
-        return
-    for k in mgr.kubelets.values():
-        k.stop()
-    cluster.controllers.remove(mgr)
-    # The fake binds pods itself and has no heartbeats: the scheduler and the node lifecycle go too.
-    for name in ("scheduler", "node_lifecycle"):
-        c = getattr(cluster, name, None)
-        if c is not None:
-            cluster.remove_controller(c)
-    for c in list(cluster.controllers):
-        if type(c).__name__ == "TaintEvictionController":
-            cluster.remove_controller(c)
 
 
 def install(cluster: Any, outcome: Outcome = always_run, ready: bool = True) -> FakeKubelet:

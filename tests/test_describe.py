@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 
 from k8stutor.engine.errors import StatusError
+from k8stutor.engine.quantity import Quantity, QuantityError
 from k8stutor.engine.registry import ResourceType
 from k8stutor.engine.timeutil import rfc3339
 from k8stutor.kubectl.describe import DescribeError, describe
 from k8stutor.kubectl.describe.generic import camelcase_split, smart_label_for
-from k8stutor.kubectl.describe.quantity import Quantity, QuantityError
 from k8stutor.kubectl.describe.tabwriter import TabWriter, tabwrite
 
 DATA = Path(__file__).parent / "data" / "describe"

@@ -272,3 +272,25 @@ def test_edit_without_an_editor_explains_what_to_do(k):
     k.run(["create", "configmap", "e"])
     r = k.run(["edit", "cm", "e"])
     assert r.exit_code == 1 and "$EDITOR" in r.stderr
+
+
+def test_get_watch_honours_the_label_selector(k):
+    c = k.cluster
+    for name, app in (("a", "zzz"), ("b", "other")):
+        c.clock.call_after(3, lambda n=name, a=app: c.api.create(
+            {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": n, "namespace": "default",
+                                                                 "labels": {"app": a}}}))
+    r = k.run(["get", "cm", "-l", "app=zzz", "-w", "--request-timeout=5s"])
+    assert [ln.split()[0] for ln in r.stdout.splitlines()] == ["NAME", "a"]
+
+
+def test_config_credentials_contexts_and_raw_view(k):
+    assert k.run(["config", "set-credentials", "bob", "--token=abc"]).stdout == 'User "bob" set.\n'
+    assert k.run(["config", "set-cluster", "lab", "--server=https://192.168.66.10:6443"]).stdout == (
+        'Cluster "lab" set.\n')
+    assert k.run(["config", "set", "contexts.bob.namespace", "dev"]).stdout == 'Property "contexts.bob.namespace" set.\n'
+    view = k.run(["config", "view"]).stdout
+    assert "token: REDACTED" in view and "client-certificate-data: DATA+OMITTED" in view
+    assert "token: abc" in k.run(["config", "view", "--raw"]).stdout
+    r = k.run(["get", "pods", "--context=nope"])
+    assert r.stderr == "error: context was not found for specified context: nope\n"

@@ -9,13 +9,8 @@ import pytest
 
 from k8stutor.engine.api import field_errors as fe
 from k8stutor.engine.api.defaulting import apply_defaults
-from k8stutor.engine.api.validation import (
-    QUANTITY_FORMAT_ERROR,
-    canonical_quantity,
-    parse_quantity,
-    schema_error,
-    validate,
-)
+from k8stutor.engine.api.validation import schema_error, validate
+from k8stutor.engine.quantity import QUANTITY_FORMAT_ERROR, parse_quantity
 
 SUBDOMAIN_MSG = (
     "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start "
@@ -231,7 +226,7 @@ def test_secret_data_must_be_base64() -> None:
     ],
 )
 def test_quantity_canonical_form(text: Any, canonical: str) -> None:
-    assert canonical_quantity(parse_quantity(text)) == canonical
+    assert str(parse_quantity(text)) == canonical
 
 
 # --- semantic validation -------------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ import os
 import random
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from .api.server import APIServer
 from .clock import VirtualClock
@@ -36,6 +36,11 @@ from .registry import Registry
 from .store import Store, clone
 from .timeutil import EPOCH, rfc3339
 
+if TYPE_CHECKING:
+    from .storage.volumes import VolumeStore
+
+_C = TypeVar("_C", bound=Controller)
+
 STATE_FORMAT = "k8stutor-state"
 STATE_VERSION = 1
 MAX_STATE_BYTES = 512 * 1024 * 1024
@@ -47,6 +52,10 @@ class StateFileError(Exception):
 
 class Cluster:
     """A whole simulated cluster. Same preset + seed + commands = same cluster, byte for byte."""
+
+    # Set by the components' ``install(cluster)`` functions.
+    volumes: VolumeStore
+    nfs_server: tuple[str, str]
 
     def __init__(self, preset: str = "classroom", seed: int = 0, epoch: float | None = None) -> None:
         """``epoch``: when virtual time starts (the learner arrives ``preset.age`` later). The default is a fixed
@@ -94,7 +103,7 @@ class Cluster:
         install_scheduler(self, image_size=image_size)
         install_node_lifecycle(self)
         for module in (replicaset, deployment, daemonset, job, cronjob, statefulset, disruption, hpa):
-            module.install(self)  # type: ignore[attr-defined]
+            module.install(self)
 
         def metrics_source(pod: dict[str, Any]) -> tuple[int, int] | None:
             # What metrics-server would report for a pod (None when metrics-server is not installed).
@@ -115,7 +124,7 @@ class Cluster:
         (node_up if up else node_down)(self, name)
 
     # ---- time -----------------------------------------------------------------------------------
-    def add_controller(self, c: Controller) -> Controller:
+    def add_controller(self, c: _C) -> _C:
         """Register and start a controller; if one of the same kind already runs, that one is returned."""
         for existing in self.controllers:
             if type(existing) is type(c):

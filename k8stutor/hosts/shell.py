@@ -6,6 +6,7 @@ prints its error and the session goes on; the exit status is 0 only if every com
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from collections.abc import Iterable, Iterator
@@ -155,6 +156,8 @@ def main(preset: str, seed: int, state: str | None, echo: bool, stdin: TextIO = 
     except StateFileError as e:
         err.write(f"k8stutor: {e}\n")
         return 1
+    # The bootstrapped cluster lives for the whole session: keep the cyclic GC from rescanning it.
+    gc.freeze()
     if stdin.isatty():
         status = repl(ws, out, err)
     else:

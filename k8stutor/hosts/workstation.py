@@ -33,8 +33,12 @@ class HostOverlayVFS(VFS):
     def _host(self, p: str) -> str | None:
         if self.host_root is None or p in self._whiteouts:
             return None
-        # Workstation paths are host paths: absolute paths map 1:1 (read-only).
-        return p
+        # Only the directory the session started in (and below) shows through, read-only: the learner's
+        # manifests are there; the rest of the host (their home directory, /etc ...) stays private.
+        root = self.host_root
+        if p == root or p.startswith(root.rstrip("/") + "/"):
+            return p
+        return None
 
     def _lookup(self, p: str) -> Node | None:
         node = super()._lookup(p)
@@ -159,6 +163,8 @@ class Workstation:
             hostname="workstation",
         )
         self.extra_commands: dict[str, Callable[[CommandContext], int]] = {}
+        for d in ("/root", "/tmp"):  # the workstation's own home and scratch space (in memory)
+            self.vfs.makedirs(d)
         from ..engine.network.commands import install_workstation
 
         install_workstation(self)

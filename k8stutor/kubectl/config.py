@@ -29,24 +29,37 @@ class KubeConfig:
             current_context=ADMIN_CONTEXT,
         )
 
-    def current_namespace(self) -> str:
-        ctx = self.contexts.get(self.current_context) or {}
+    def current_namespace(self, context: str | None = None) -> str:
+        ctx = self.contexts.get(context or self.current_context) or {}
         return ctx.get("namespace") or "default"
 
-    def current_user(self) -> str:
-        ctx = self.contexts.get(self.current_context) or {}
+    def current_user(self, context: str | None = None) -> str:
+        ctx = self.contexts.get(context or self.current_context) or {}
         return ctx.get("user", "")
 
-    def as_dict(self) -> dict[str, Any]:
-        """The kubeconfig as ``kubectl config view`` prints it (secrets shown as DATA+OMITTED)."""
+    def as_dict(self, raw: bool = False) -> dict[str, Any]:
+        """The kubeconfig as ``kubectl config view`` prints it: ``*-data`` shown as DATA+OMITTED and tokens and
+        passwords as REDACTED unless ``raw``."""
+
+        def redact(entry: dict[str, Any]) -> dict[str, Any]:
+            out = copy.deepcopy(entry)
+            if raw:
+                return out
+            for k in list(out):
+                if k.endswith("-data"):
+                    out[k] = "DATA+OMITTED"
+                elif k in ("token", "password"):
+                    out[k] = "REDACTED"
+            return out
+
         return {
             "apiVersion": "v1",
-            "clusters": [{"cluster": copy.deepcopy(c), "name": n} for n, c in sorted(self.clusters.items())] or None,
+            "clusters": [{"cluster": redact(c), "name": n} for n, c in sorted(self.clusters.items())] or None,
             "contexts": [{"context": copy.deepcopy(c), "name": n} for n, c in sorted(self.contexts.items())] or None,
             "current-context": self.current_context,
             "kind": "Config",
             "preferences": {},
-            "users": [{"name": n, "user": copy.deepcopy(u)} for n, u in sorted(self.users.items())] or None,
+            "users": [{"name": n, "user": redact(u)} for n, u in sorted(self.users.items())] or None,
         }
 
     def to_state(self) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from k8stutor.kubectl.jsonpath import JSONPath, JSONPathError, go_sprint, relaxed_jsonpath_expression
+from k8stutor.kubectl.tableprinter import TabWriter
 
 __all__ = [
     "Column",
@@ -143,90 +144,13 @@ def render_custom_columns_file(template: str, objs: list[dict[str, Any]]) -> str
     return _render(parse_custom_columns_file(template), objs, False)
 
 
-# --------------------------------------------------------------------------------------------------
-# Go text/tabwriter (liggitt/tabwriter fork, as kubectl configures it)
-# --------------------------------------------------------------------------------------------------
-
-
-class _TabWriter:
-    """A port of Go's ``text/tabwriter`` with kubectl's settings and the ``RememberWidths`` flag."""
-
-    def __init__(self, minwidth: int = 6, tabwidth: int = 4, padding: int = 3) -> None:
-        self.minwidth = minwidth
-        self.tabwidth = tabwidth
-        self.padding = padding
-        self.lines: list[list[str]] = [[]]
-        self.cell = ""
-        self.widths: list[int] = []
-        self.maxwidths: list[int] = []
-        self.out: list[str] = []
-
-    def write(self, text: str) -> None:
-        for ch in text:
-            if ch in "\t\v\n\f":
-                self.lines[-1].append(self.cell)
-                self.cell = ""
-                ncells = len(self.lines[-1])
-                if ch in "\n\f":
-                    self.lines.append([])
-                    if ch == "\f" or ncells == 1:
-                        self.flush()
-            else:
-                self.cell += ch
-
-    def flush(self) -> None:
-        if self.cell:
-            self.lines[-1].append(self.cell)
-            self.cell = ""
-        self._format(0, len(self.lines))
-        self.lines = [[]]
-        self.cell = ""
-
-    def _format(self, line0: int, line1: int) -> None:
-        column = len(self.widths)
-        this = line0
-        while this < line1:
-            line = self.lines[this]
-            if column >= len(line) - 1:
-                this += 1
-                continue
-            self._write_lines(line0, this)
-            line0 = this
-            width = self.minwidth
-            while this < line1:
-                line = self.lines[this]
-                if column >= len(line) - 1:
-                    break
-                w = len(line[column]) + self.padding
-                if w > width:
-                    width = w
-                this += 1
-            if len(self.maxwidths) <= column:
-                self.maxwidths.extend([0] * (column + 1 - len(self.maxwidths)))
-            if self.maxwidths[column] > width:
-                width = self.maxwidths[column]
-            else:
-                self.maxwidths[column] = width
-            self.widths.append(width)
-            self._format(line0, this)
-            self.widths.pop()
-            line0 = this
-        self._write_lines(line0, line1)
-
-    def _write_lines(self, line0: int, line1: int) -> None:
-        for i in range(line0, line1):
-            line = self.lines[i]
-            for j, c in enumerate(line):
-                self.out.append(c)
-                if j < len(self.widths):
-                    self.out.append(" " * (self.widths[j] - len(c)))
-            if i + 1 != len(self.lines):
-                self.out.append("\n")
-
-
 def tabwrite(text: str) -> str:
     """Align tab-separated text exactly as kubectl's ``printers.GetNewTabWriter`` does, then flush."""
-    tw = _TabWriter()
-    tw.write(text)
-    tw.flush()
-    return "".join(tw.out)
+    tw = TabWriter()
+    *lines, tail = text.split("\n")
+    for line in lines:
+        tw.write_line(line)
+    if not tail:
+        return tw.flush()
+    tw.write_line(tail)
+    return tw.flush()[:-1]  # the text did not end with a newline: neither does the output

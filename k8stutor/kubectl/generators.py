@@ -15,8 +15,9 @@ import json
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from decimal import ROUND_CEILING, Decimal, InvalidOperation
 from typing import Any
+
+from ..engine.quantity import Quantity, QuantityError
 
 __all__ = [
     "GeneratorError",
@@ -1608,63 +1609,12 @@ def create_clusterrolebinding(
 # quota, priorityclass, poddisruptionbudget
 # ---------------------------------------------------------------------------------------------------------
 
-_QUANTITY_RE = re.compile(r"^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$")
-_DEC_SUFFIX = {"n": -9, "u": -6, "m": -3, "": 0, "k": 3, "M": 6, "G": 9, "T": 12, "P": 15, "E": 18}
-_BIN_SUFFIX = {"Ki": 1, "Mi": 2, "Gi": 3, "Ti": 4, "Pi": 5, "Ei": 6}
-
-
 def canonical_quantity(text: str) -> str:
     """resource.ParseQuantity(text).String(): `0.5` → `500m`, `1.5Gi` → `1536Mi`, `1000` → `1k`."""
-    m = _QUANTITY_RE.match(text)
-    if not m:
-        raise GeneratorError(
-            "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'"
-        )
-    num_text, suffix = m.group(1), m.group(2)
     try:
-        number = Decimal(num_text)
-    except InvalidOperation:
-        raise GeneratorError(
-            "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'"
-        ) from None
-    if suffix in _DEC_SUFFIX:
-        fmt, value = "DecimalSI", number.scaleb(_DEC_SUFFIX[suffix])
-    elif suffix in _BIN_SUFFIX:
-        fmt, value = "BinarySI", number * (Decimal(1024) ** _BIN_SUFFIX[suffix])
-    elif re.fullmatch(r"[eE][-+]?[0-9]+", suffix):
-        fmt, value = "DecimalExponent", number.scaleb(int(suffix[1:]))
-    else:
-        raise GeneratorError("unable to parse quantity's suffix")
-    # Quantities keep nano precision, rounding away from zero.
-    value = (
-        value.quantize(Decimal("1e-9"), rounding=ROUND_CEILING)
-        if value >= 0
-        else -((-value).quantize(Decimal("1e-9"), rounding=ROUND_CEILING))
-    )
-    if value == 0:
-        return "0"
-    if fmt == "BinarySI":
-        if -1024 < value < 1024 or value != value.to_integral_value():
-            fmt = "DecimalSI"
-        else:
-            n, exp = int(value), 0
-            while n % 1024 == 0 and exp < 6:
-                n //= 1024
-                exp += 1
-            return f"{n}{['', 'Ki', 'Mi', 'Gi', 'Ti', 'Pi', 'Ei'][exp]}"
-    # AsCanonicalBytes: mantissa * 10^exp with exp a multiple of 3 and the mantissa an integer.
-    exp = -9
-    mantissa = int(value.scaleb(9))
-    while mantissa % 1000 == 0 and mantissa != 0:
-        mantissa //= 1000
-        exp += 3
-    if fmt == "DecimalExponent":
-        return f"{mantissa}" + (f"e{exp}" if exp else "")
-    while exp > 18:
-        mantissa *= 1000
-        exp -= 3
-    suffix_out = {v: k for k, v in _DEC_SUFFIX.items()}[exp]
-    return f"{mantissa}{suffix_out}"
+        return str(Quantity.parse(text))
+    except QuantityError as exc:
+        raise GeneratorError(str(exc)) from None
 
 
 def create_quota(name: str, hard: str = "", scopes: str = "", namespace: str | None = None) -> Obj:

@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -110,13 +110,29 @@ class Ctx:
         """The user the current context's credentials authenticate as (401 when they are not valid)."""
         auth = getattr(self.kubectl.cluster, "auth", None)
         cfg = self.kubectl.config
-        name = cfg.current_user()
+        ctx_name = self.context_name
+        if ctx_name and ctx_name not in cfg.contexts:
+            raise CommandError(f'error: context was not found for specified context: {ctx_name}')
+        user_flag = self.parsed.flags.get("user")  # a command's own --user (create rolebinding) is a list
+        name = (user_flag if isinstance(user_flag, str) and user_flag else "") or cfg.current_user(ctx_name)
         if auth is None or not name:
             return None
+        if name not in cfg.users:
+            raise CommandError(f'error: auth info "{name}" does not exist')
+        entry = dict(cfg.users.get(name) or {})
+        for ref, data in (("client-certificate", "client-certificate-data"), ("client-key", "client-key-data")):
+            if entry.get(ref) and not entry.get(data):
+                import base64
+
+                try:
+                    entry[data] = base64.b64encode(self.kubectl.files.read(entry[ref])).decode()
+                except OSError:
+                    raise CommandError(f"error: unable to read client-cert {entry[ref]} for {name} due to open "
+                                       f"{entry[ref]}: no such file or directory") from None
         from ..engine.auth.authn import AuthnError
 
         try:
-            return auth.authn.user_for_credentials(name, cfg.users.get(name) or {})
+            return auth.authn.user_for_credentials(name, entry)
         except AuthnError:
             raise CommandError("error: You must be logged in to the server (Unauthorized)") from None
 
@@ -132,8 +148,13 @@ class Ctx:
         return name in self.parsed.changed
 
     @property
+    def context_name(self) -> str:
+        """``--context`` or the kubeconfig's current context."""
+        return self.parsed.flags.get("context") or self.kubectl.config.current_context
+
+    @property
     def namespace(self) -> str:
-        return self.parsed.flags.get("namespace") or self.kubectl.config.current_namespace()
+        return self.parsed.flags.get("namespace") or self.kubectl.config.current_namespace(self.context_name)
 
     @property
     def namespace_explicit(self) -> bool:
@@ -205,7 +226,7 @@ class Kubectl:
         self.config = config or KubeConfig.default()
         self.cwd = cwd or os.getcwd()
         self.env = env if env is not None else {}
-        self.commands: dict[str, Command] = build_commands()
+        self.commands: MutableMapping[str, Command] = build_commands()
         # The authenticated user (None: the kubeconfig's admin user).
         self.user: Any = None
         # An editor callback the host may install for `kubectl edit` (takes text, returns edited text or None).

@@ -20,11 +20,12 @@ How ``kubectl get --sort-by`` uses this:
 
 from __future__ import annotations
 
-import re
 import time
 from fractions import Fraction
 from typing import Any
 
+from k8stutor.engine import quantity
+from k8stutor.engine.quantity import QuantityError
 from k8stutor.kubectl.jsonpath import JSONPath, JSONPathError, go_quote, relaxed_jsonpath_expression
 
 __all__ = ["SortError", "sort_objects", "sort_table_rows", "parse_quantity", "go_sort"]
@@ -68,36 +69,12 @@ class _Unsortable(Exception):
 # --------------------------------------------------------------------------------------------------
 
 
-_BINARY = {"Ki": 2**10, "Mi": 2**20, "Gi": 2**30, "Ti": 2**40, "Pi": 2**50, "Ei": 2**60}
-_DECIMAL = {"n": -9, "u": -6, "m": -3, "": 0, "k": 3, "M": 6, "G": 9, "T": 12, "P": 15, "E": 18}
-_QUANTITY_RE = re.compile(r"^([+-]?)([0-9]*)(?:\.([0-9]*))?([eEinumkKMGTP]*[+-]?[0-9]*)$")
-
-
 def parse_quantity(s: str) -> Fraction | None:
     """The value of ``resource.ParseQuantity(s)``, or None when kubectl would not accept it as a quantity."""
-    if s == "":
+    try:
+        return quantity.parse(s) if isinstance(s, str) else None
+    except QuantityError:
         return None
-    m = _QUANTITY_RE.match(s)
-    if not m:
-        return None
-    sign, num, denom, suffix = m.group(1), m.group(2), m.group(3) or "", m.group(4)
-    # Go scans the suffix as [eEinumkKMGTP]* then an optional sign and digits.
-    sm = re.fullmatch(r"([eEinumkKMGTP]*)([+-]?[0-9]*)", suffix)
-    if sm is None:
-        return None
-    value = Fraction(int(num or "0")) + (Fraction(int(denom), 10 ** len(denom)) if denom else 0)
-    if suffix in _BINARY:
-        value *= _BINARY[suffix]
-    elif suffix in _DECIMAL:
-        value *= Fraction(10) ** _DECIMAL[suffix]
-    elif len(suffix) > 1 and suffix[0] in "eE" and re.fullmatch(r"[+-]?[0-9]+", suffix[1:]):
-        exp = int(suffix[1:])
-        if abs(exp) > 10**6:
-            return None
-        value *= Fraction(10) ** exp
-    else:
-        return None
-    return -value if sign == "-" else value
 
 
 def _go_kind_name(v: Any) -> str:

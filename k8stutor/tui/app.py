@@ -3,24 +3,29 @@
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from ..engine.cluster import StateFileError
-from .screens.help import HelpScreen
-from .screens.welcome import WelcomeScreen
-from .screens.workspace import WorkspaceScreen
-from .session import Session, autosave_path, data_dir
+from .screens.loading import LoadingScreen
+
+if TYPE_CHECKING:
+    from .screens.welcome import WelcomeScreen
+    from .screens.workspace import WorkspaceScreen
+    from .session import Session
+
+# The first frame must not wait for the engine: the workspace, the session (and with them the whole engine
+# and kubectl) are imported only once the loading screen has been drawn.
 
 
 class K8sTutorApp(App[None]):
     """Textual app; build it with ``make_app``."""
 
-    CSS_PATH = "app.tcss"
+    CSS_PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "app.tcss")
     TITLE = "k8stutor"
     BINDINGS = [Binding("ctrl+q", "quit", "Quit", priority=True)]
 
@@ -35,8 +40,10 @@ class K8sTutorApp(App[None]):
         autosave: bool = True,
         history: bool = True,
         cwd: str | None = None,
+        lesson: str | None = None,
     ) -> None:
         super().__init__()
+        self.lesson = lesson
         self.start = start
         self.preset = preset
         self.seed = seed
@@ -46,15 +53,39 @@ class K8sTutorApp(App[None]):
         self.history = history
         self.cwd = cwd
         self.session: Session | None = None
+        # Wall-clock moments (time.time()) of the first frame and of the workspace's first frame (bench/).
+        self.first_frame_at = 0.0
+        self.workspace_at = 0.0
+
+    def on_ready(self) -> None:
+        self.first_frame_at = time.time()
 
     def on_mount(self) -> None:
         if self.start == "sandbox":
             self.open_sandbox(self.preset, self.state)
+        elif self.start == "lesson" and self.lesson:
+            self.open_lesson(self.lesson)
         else:
-            self.push_screen(WelcomeScreen(autosave_path() if self.autosave else None))
+            self.push_screen(self._welcome())
 
-    def open_sandbox(self, preset: str, state: str | None = None) -> bool:
+    def _welcome(self) -> WelcomeScreen:
+        from .paths import autosave_path
+        from .screens.welcome import WelcomeScreen
+
+        return WelcomeScreen(autosave_path() if self.autosave else None)
+
+    def open_sandbox(self, preset: str, state: str | None = None) -> None:
+        """Show the loading screen now; build the session and the workspace after it has been drawn."""
+        what = f"Opening {state}" if state else f"Building the {preset} cluster"
+        self.switch_or_push(LoadingScreen(what))
+        self.call_after_refresh(self.build_sandbox, preset, state)
+
+    def build_sandbox(self, preset: str, state: str | None = None) -> bool:
         """Build the session (fresh preset, or a state file) and show the workspace."""
+        from ..engine.cluster import StateFileError
+        from .screens.workspace import WorkspaceScreen
+        from .session import Session, autosave_path, data_dir
+
         save_to = autosave_path() if self.autosave else None
         try:
             self.session = Session.create(
@@ -66,8 +97,7 @@ class K8sTutorApp(App[None]):
                 history_file=os.path.join(data_dir(), "tui_history") if self.history else None,
             )
         except (StateFileError, OSError) as e:
-            if not self.screen_stack or len(self.screen_stack) <= 1:
-                self.push_screen(WelcomeScreen(save_to))
+            self.switch_or_push(self._welcome())
             self.notify(str(e), title="cannot open the sandbox", severity="error", timeout=10)
             return False
         if state and not os.path.exists(state):
@@ -76,7 +106,38 @@ class K8sTutorApp(App[None]):
         elif state:
             self.session.autosave = state if state != save_to else save_to
         self.switch_or_push(WorkspaceScreen(self.session, paused=self.paused, autosave=self.autosave))
+        self.call_after_refresh(self._workspace_shown)
         return True
+
+    def _workspace_shown(self) -> None:
+        self.workspace_at = time.time()
+
+    def open_lesson(self, spec: str) -> bool:
+        """Start (or resume) a lesson: its cluster, the workspace with the lesson panel."""
+        from ..lessons import LessonNotFound, LessonRunner, PackError, ProgressStore, find_lesson
+        from .paths import autosave_path, data_dir
+        from .screens.welcome import WelcomeScreen
+        from .screens.workspace import WorkspaceScreen
+        from .session import Session
+
+        try:
+            store = ProgressStore()
+            _pack, lesson = find_lesson(spec, store)
+            runner = LessonRunner(lesson, progress=store, cwd=self.cwd or "/root")
+            runner.start(resume=True)
+        except (PackError, LessonNotFound) as e:
+            if not self.screen_stack or len(self.screen_stack) <= 1:
+                self.push_screen(WelcomeScreen(autosave_path() if self.autosave else None))
+            self.notify(str(e), title="cannot open the lesson", severity="error", timeout=10)
+            return False
+        self.session = Session(
+            runner.ws, history_file=os.path.join(data_dir(), "tui_history") if self.history else None
+        )
+        self.switch_or_push(WorkspaceScreen(self.session, paused=self.paused, autosave=False, lesson=runner))
+        return True
+
+    def on_lesson_picker_screen_lesson_chosen(self, message: Any) -> None:
+        self.open_lesson(message.spec)
 
     def switch_or_push(self, screen: Screen[Any]) -> None:
         if len(self.screen_stack) > 1:
@@ -88,6 +149,8 @@ class K8sTutorApp(App[None]):
         self.open_sandbox(message.preset, message.state)
 
     def action_help(self) -> None:
+        from .screens.help import HelpScreen
+
         groups: list[tuple[str, list[Any]]] = []
         screen = self.screen
         groups.append(("This screen", [b for b in screen.BINDINGS if isinstance(b, Binding)]))
@@ -102,6 +165,8 @@ class K8sTutorApp(App[None]):
 
     # ---- command palette -------------------------------------------------------------------------
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        from .screens.workspace import WorkspaceScreen
+
         yield from super().get_system_commands(screen)
         if not isinstance(screen, WorkspaceScreen):
             return
@@ -170,6 +235,7 @@ def make_app(
     autosave: bool = True,
     history: bool = True,
     cwd: str | None = None,
+    lesson: str | None = None,
 ) -> K8sTutorApp:
     """Build the app (the CLI, tests, snapshots and ``textual run --dev`` all use this)."""
     return K8sTutorApp(
@@ -181,4 +247,5 @@ def make_app(
         autosave=autosave,
         history=history,
         cwd=cwd,
+        lesson=lesson,
     )

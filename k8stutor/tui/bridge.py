@@ -20,6 +20,8 @@ class ClusterBridge:
 
     cluster: Any
     events: int = 0
+    # Bumped by mark(): changes the store does not report (a restore replaces everything silently).
+    generation: int = 0
     _dirty: bool = True
     _watch: Any = field(default=None, repr=False)
 
@@ -32,6 +34,7 @@ class ClusterBridge:
 
     def mark(self) -> None:
         """Something changed that the store does not report (restore, undo, reset)."""
+        self.generation += 1
         self._dirty = True
 
     def take(self) -> bool:

@@ -16,6 +16,9 @@ from ..engine.runtime.sh import ShResult
 from ..hosts.completion import Completer
 from ..hosts.shell import make_workstation
 from ..hosts.workstation import Workstation
+from .paths import autosave_path, data_dir
+
+__all__ = ["CommandOutcome", "Session", "autosave_path", "data_dir", "shell_quote"]
 
 HISTORY_LIMIT = 1000
 UNDO_LIMIT = 20
@@ -36,21 +39,6 @@ class CommandOutcome:
     payload: dict[str, Any] = field(default_factory=dict)
 
 
-def data_dir() -> str:
-    """The user data directory (platformdirs) where autosave and history live."""
-    override = os.environ.get("K8STUTOR_DATA_DIR")
-    if override:
-        return override
-    from platformdirs import user_data_dir
-
-    return user_data_dir("k8stutor", appauthor=False)
-
-
-def autosave_path() -> str:
-    """Where the sandbox autosaves."""
-    return os.path.join(data_dir(), "sandbox-autosave.json")
-
-
 def _edit_targets(argv: list[str]) -> bool:
     """True for ``kubectl edit ...`` (the TUI opens its own editor for it)."""
     words = [a for a in argv[1:] if not a.startswith("-")]
@@ -58,7 +46,9 @@ def _edit_targets(argv: list[str]) -> bool:
 
 
 def _exec_shell(argv: list[str]) -> tuple[str, str, str] | None:
-    """(pod, namespace, container) for ``kubectl exec -it POD [-n NS] [-c C] -- sh|bash``, else None."""
+    """(pod, namespace, container) for ``kubectl exec -it POD [-n NS] [-c C] -- sh|bash``, else None.
+
+    The shell's name is kept in ``exec_shell_name(argv)``."""
     if len(argv) < 4 or argv[0] not in ("kubectl", "k") or argv[1] != "exec" or "--" not in argv:
         return None
     i = argv.index("--")
@@ -162,11 +152,22 @@ class Session:
             return self._prepare_edit(line, argv)
         target = _exec_shell(argv) if argv else None
         if target is not None:
-            pod, ns, container = target
-            return CommandOutcome(
-                line, "", "", 0, action="exec", payload={"pod": pod, "namespace": ns, "container": container}
-            )
+            return self._prepare_exec(line, argv, *target)
         return self._run_shell(line)
+
+    def _prepare_exec(self, line: str, argv: list[str], pod: str, ns: str, container: str) -> CommandOutcome:
+        """``kubectl exec -it POD -- sh``: check the pod, container and shell first (kubectl's own errors),
+        then ask the front end for the interactive shell screen."""
+        shell = argv[argv.index("--") + 1]
+        probe = ["exec", pod] + (["-n", ns] if ns else []) + (["-c", container] if container else [])
+        try:
+            res = self.ws.kubectl.run([*probe, "--", shell, "-c", ":"])
+        except Exception as e:
+            return CommandOutcome(line, "", f"k8stutor: internal error ({type(e).__name__}: {e})\n", 1)
+        if res.exit_code != 0:
+            return CommandOutcome(line, res.stdout, res.stderr, res.exit_code)
+        payload = {"pod": pod, "namespace": ns, "container": container, "shell": shell, "notice": res.stderr}
+        return CommandOutcome(line, "", "", 0, action="exec", payload=payload)
 
     def _run_shell(self, line: str, keep_history: bool = False) -> CommandOutcome:
         start = time.perf_counter()

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from contextlib import asynccontextmanager
+
 import pytest
 
-from k8stutor.tui.app import K8sTutorApp, make_app
+from k8stutor.tui.app import K8sTutorApp
 
 
 @pytest.fixture(autouse=True)
@@ -14,11 +16,33 @@ def data_dir(tmp_path, monkeypatch):
     return tmp_path / "data"
 
 
+async def wait_for_workspace(pilot) -> None:
+    """The app draws a loading screen first and builds the cluster after that frame: wait for the workspace."""
+    from k8stutor.tui.screens.workspace import WorkspaceScreen
+
+    for _ in range(500):
+        if isinstance(pilot.app.screen, WorkspaceScreen):
+            await pilot.pause()
+            return
+        await pilot.pause()
+    raise AssertionError(f"the workspace never opened (screen: {pilot.app.screen!r})")
+
+
+class SandboxTestApp(K8sTutorApp):
+    """The app whose ``run_test`` hands over the pilot once the workspace is up (as a learner would wait)."""
+
+    @asynccontextmanager
+    async def run_test(self, *args, **kwargs):
+        async with super().run_test(*args, **kwargs) as pilot:
+            await wait_for_workspace(pilot)
+            yield pilot
+
+
 def sandbox_app(tmp_path, **kwargs) -> K8sTutorApp:
     """The sandbox with time paused (the clock only moves when a test moves it)."""
     opts = dict(start="sandbox", paused=True, autosave=False, history=False, cwd=str(tmp_path))
     opts.update(kwargs)
-    return make_app(**opts)
+    return SandboxTestApp(**opts)
 
 
 @pytest.hookimpl(tryfirst=True)

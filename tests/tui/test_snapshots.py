@@ -7,7 +7,7 @@ from textual.widgets import TabbedContent
 from k8stutor.tui.app import make_app
 from k8stutor.tui.widgets.prompt import Prompt
 
-from .conftest import sandbox_app
+from .conftest import sandbox_app, wait_for_workspace
 
 
 def test_welcome(snap_compare, tmp_path):
@@ -18,10 +18,11 @@ def test_welcome(snap_compare, tmp_path):
 
 def test_workspace_compact(snap_compare, tmp_path):
     """80×24: clock bar (paused), the Cluster pane's node boxes, the log, the prompt; no side panel."""
-    assert snap_compare(sandbox_app(tmp_path), terminal_size=(80, 24))
+    assert snap_compare(sandbox_app(tmp_path), terminal_size=(80, 24), run_before=wait_for_workspace)
 
 
 async def _deploy(pilot):
+    await wait_for_workspace(pilot)
     prompt = pilot.app.screen.query_one(Prompt)
     for line in ("kubectl create deployment web --image=nginx --replicas=3", "kubectl get deploy,rs"):
         prompt.value = line
@@ -43,6 +44,7 @@ def test_editor_with_template(snap_compare, tmp_path):
     """The editor holding the Deployment template, highlighted, with the green ✓ valid line."""
 
     async def before(pilot):
+        await wait_for_workspace(pilot)
         await pilot.press("f2")
         await pilot.pause()
         pilot.app.screen.query_one("#template").value = "Deployment"
@@ -53,4 +55,6 @@ def test_editor_with_template(snap_compare, tmp_path):
 
 def test_help(snap_compare, tmp_path):
     """The help screen over the workspace: the key map tables."""
-    assert snap_compare(sandbox_app(tmp_path), terminal_size=(120, 40), press=["f1"])
+    assert snap_compare(
+        sandbox_app(tmp_path), terminal_size=(120, 40), press=["f1"], run_before=wait_for_workspace
+    )

@@ -18,7 +18,7 @@ from k8stutor.tui.screens.workspace import WorkspaceScreen
 from k8stutor.tui.widgets.output import OutputLog
 from k8stutor.tui.widgets.rowlist import RowList
 
-from .conftest import sandbox_app
+from .conftest import sandbox_app, wait_for_workspace
 from .test_prompt import type_line
 
 
@@ -35,7 +35,7 @@ async def test_welcome_opens_the_sandbox(tmp_path):
         assert "preset:classroom" in ids and "quit" in ids
         menu.highlighted = ids.index("preset:classroom")
         await pilot.press("enter")
-        await pilot.pause()
+        await wait_for_workspace(pilot)
         assert isinstance(app.screen, WorkspaceScreen)
         assert app.session.cluster.preset_name == "classroom"
 
@@ -220,6 +220,7 @@ async def test_autosave_and_resume(tmp_path, data_dir):
 
     app = make_app(start="sandbox", paused=True, autosave=True, history=True, cwd=str(tmp_path))
     async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for_workspace(pilot)
         await type_line(pilot, "kubectl create namespace kept")
     assert os.path.exists(autosave_path())
     app2 = make_app(paused=True, autosave=True, history=True, cwd=str(tmp_path))
@@ -228,7 +229,7 @@ async def test_autosave_and_resume(tmp_path, data_dir):
         assert menu.get_option_at_index(0).id == "resume"
         menu.highlighted = 0
         await pilot.press("enter")
-        await pilot.pause()
+        await wait_for_workspace(pilot)
         assert app2.session.cluster.api.peek("namespaces", "kept", None) is not None
         assert app2.screen.query_one("#prompt").history[-1] == "kubectl create namespace kept"
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from .. import errors
+from ..quantity import Quantity
+from ..quantity import parse_or_none as _q
 from ..store import Store, clone
-from .quantities import Q, QuantityError
 
 ANNOTATION = "kubernetes.io/limit-ranger"
 
@@ -25,21 +26,14 @@ def _containers(spec: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
     return out + [("container", c) for c in spec.get("containers") or [] if isinstance(c, dict)]
 
 
-def _q(v: Any) -> Q | None:
-    try:
-        return Q.of(v)
-    except QuantityError:
-        return None
-
-
-def _pod_totals(spec: dict[str, Any], kind: str) -> dict[str, Q]:
+def pod_totals(spec: dict[str, Any], kind: str) -> dict[str, Quantity]:
     """Sum over containers of requests or limits (init containers counted as their max), as Pod limits use."""
-    total: dict[str, Q] = {}
+    total: dict[str, Quantity] = {}
     for c in spec.get("containers") or []:
         for k, v in ((c.get("resources") or {}).get(kind) or {}).items():
             q = _q(v)
             if q is not None:
-                total[k] = total.get(k, Q.zero()) + q
+                total[k] = total.get(k, Quantity()) + q
     for c in spec.get("initContainers") or []:
         for k, v in ((c.get("resources") or {}).get(kind) or {}).items():
             q = _q(v)
@@ -159,8 +153,8 @@ class LimitRanger:
                         res = c.get("resources") or {}
                         errs += _check("Container", item, res.get("requests") or {}, res.get("limits") or {})
                 elif item.get("type") == "Pod":
-                    reqs = {k: str(v) for k, v in _pod_totals(spec, "requests").items()}
-                    lims = {k: str(v) for k, v in _pod_totals(spec, "limits").items()}
+                    reqs = {k: str(v) for k, v in pod_totals(spec, "requests").items()}
+                    lims = {k: str(v) for k, v in pod_totals(spec, "limits").items()}
                     errs += _check("Pod", item, reqs, lims)
         if errs:
             raise forbidden("pods", admission_name(pod), errs)

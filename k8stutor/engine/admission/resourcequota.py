@@ -10,9 +10,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ..controllers.base import Controller, Key
+from ..quantity import Quantity
+from ..quantity import parse_or_none as _q
 from ..store import Event, Store, clone
-from .limitranger import admission_name, forbidden
-from .quantities import Q, QuantityError
+from .limitranger import admission_name, forbidden, pod_totals
 
 if TYPE_CHECKING:
     from ..cluster import Cluster
@@ -24,13 +25,6 @@ COUNTED = {"pods": "pods", "services": "services", "configmaps": "configmaps", "
 VALIDATION = ("cpu", "memory", "requests.cpu", "requests.memory", "limits.cpu", "limits.memory")
 
 
-def _q(v: Any) -> Q | None:
-    try:
-        return Q.of(v)
-    except QuantityError:
-        return None
-
-
 def _count_name(gr: str) -> str:
     return f"count/{gr}"
 
@@ -40,44 +34,29 @@ def pod_terminal(pod: dict[str, Any]) -> bool:
     return (pod.get("status") or {}).get("phase") in ("Succeeded", "Failed")
 
 
-def _pod_compute(spec: dict[str, Any], kind: str) -> dict[str, Q]:
-    total: dict[str, Q] = {}
-    for c in spec.get("containers") or []:
-        for k, v in ((c.get("resources") or {}).get(kind) or {}).items():
-            q = _q(v)
-            if q is not None:
-                total[k] = total.get(k, Q.zero()) + q
-    for c in spec.get("initContainers") or []:
-        for k, v in ((c.get("resources") or {}).get(kind) or {}).items():
-            q = _q(v)
-            if q is not None and (k not in total or q.amount > total[k].amount):
-                total[k] = q
-    return total
-
-
-def usage(gr: str, obj: dict[str, Any]) -> dict[str, Q]:
+def usage(gr: str, obj: dict[str, Any]) -> dict[str, Quantity]:
     """The quota usage one object contributes (resource name -> quantity)."""
-    one = Q.of("1")
-    out: dict[str, Q] = {_count_name(gr): one}
+    one = Quantity.parse("1")
+    out: dict[str, Quantity] = {_count_name(gr): one}
     if gr in COUNTED:
         out[COUNTED[gr]] = one
     if gr == "pods":
         spec = obj.get("spec") or {}
-        for k, q in _pod_compute(spec, "requests").items():
+        for k, q in pod_totals(spec, "requests").items():
             out[f"requests.{k}"] = q
             if k in ("cpu", "memory", "ephemeral-storage"):
                 out[k] = q
-        for k, q in _pod_compute(spec, "limits").items():
+        for k, q in pod_totals(spec, "limits").items():
             out[f"limits.{k}"] = q
     elif gr == "services":
         spec = obj.get("spec") or {}
         stype = spec.get("type") or "ClusterIP"
         ports = len(spec.get("ports") or [])
-        out["services.nodeports"] = Q.of(str(ports if stype in ("NodePort", "LoadBalancer") else 0))
-        out["services.loadbalancers"] = Q.of("1" if stype == "LoadBalancer" else "0")
+        out["services.nodeports"] = Quantity.parse(str(ports if stype in ("NodePort", "LoadBalancer") else 0))
+        out["services.loadbalancers"] = Quantity.parse("1" if stype == "LoadBalancer" else "0")
     elif gr == "persistentvolumeclaims":
         spec = obj.get("spec") or {}
-        storage = _q(((spec.get("resources") or {}).get("requests") or {}).get("storage")) or Q.zero()
+        storage = _q(((spec.get("resources") or {}).get("requests") or {}).get("storage")) or Quantity()
         out["requests.storage"] = storage
         sc = spec.get("storageClassName")
         if sc:
@@ -104,7 +83,7 @@ def _matches_scopes(quota: dict[str, Any], gr: str, obj: dict[str, Any]) -> bool
     return True
 
 
-def _pretty(d: dict[str, Q]) -> str:
+def _pretty(d: dict[str, Quantity]) -> str:
     return ",".join(f"{k}={d[k]}" for k in sorted(d))
 
 
@@ -146,7 +125,7 @@ class ResourceQuotaAdmission:
             return None
         gr = rt.group_resource
         delta = usage(gr, obj)
-        charges: list[tuple[dict[str, Any], dict[str, Q]]] = []
+        charges: list[tuple[dict[str, Any], dict[str, Quantity]]] = []
         name = admission_name(obj)
         for quota in quotas:
             if not _matches_scopes(quota, gr, obj):
@@ -165,24 +144,24 @@ class ResourceQuotaAdmission:
             if any(k not in st_hard for k in interesting):
                 raise forbidden(rt.plural, name, [f"status unknown for quota: {quota['metadata']['name']}, "
                                                   f"resource: {','.join(sorted(interesting))}"], rt.group)
-            used = {k: _q(v) or Q.zero() for k, v in (status.get("used") or {}).items()}
+            used = {k: _q(v) or Quantity() for k, v in (status.get("used") or {}).items()}
             exceeded = []
             for k in interesting:
                 limit = _q(st_hard[k])
-                if limit is not None and (used.get(k, Q.zero()) + delta[k]).amount > limit.amount:
+                if limit is not None and (used.get(k, Quantity()) + delta[k]).amount > limit.amount:
                     exceeded.append(k)
             if exceeded:
                 raise forbidden(rt.plural, name, [
                     f"exceeded quota: {quota['metadata']['name']}, "
                     f"requested: {_pretty({k: delta[k] for k in exceeded})}, "
-                    f"used: {_pretty({k: used.get(k, Q.zero()) for k in exceeded})}, "
-                    f"limited: {_pretty({k: _q(st_hard[k]) or Q.zero() for k in exceeded})}"], rt.group)
+                    f"used: {_pretty({k: used.get(k, Quantity()) for k in exceeded})}, "
+                    f"limited: {_pretty({k: _q(st_hard[k]) or Quantity() for k in exceeded})}"], rt.group)
             charges.append((quota, {k: delta[k] for k in interesting}))
         for quota, charge in charges:
             new = clone(quota)
             used_map = new.setdefault("status", {}).setdefault("used", {})
             for k, q in charge.items():
-                cur = _q(used_map.get(k, "0")) or Q.zero()
+                cur = _q(used_map.get(k, "0")) or Quantity()
                 used_map[k] = str(cur + q)
             self.cluster.api.update(new, subresource="status")
         return None
@@ -211,7 +190,7 @@ class ResourceQuotaController(Controller):
             return
         hard = dict((quota.get("spec") or {}).get("hard") or {})
         used = compute_used(self.cluster.store, quota)
-        status = {"hard": hard, "used": {k: str(used.get(k, Q.zero())) for k in hard}}
+        status = {"hard": hard, "used": {k: str(used.get(k, Quantity())) for k in hard}}
         if quota.get("status") == status:
             return
         new = clone(quota)
@@ -219,11 +198,11 @@ class ResourceQuotaController(Controller):
         self.cluster.api.update(new, subresource="status")
 
 
-def compute_used(store: Store, quota: dict[str, Any]) -> dict[str, Q]:
+def compute_used(store: Store, quota: dict[str, Any]) -> dict[str, Quantity]:
     """Total usage in the quota's namespace for its hard resources."""
     ns = quota["metadata"].get("namespace", "")
     hard = (quota.get("spec") or {}).get("hard") or {}
-    total: dict[str, Q] = {}
+    total: dict[str, Quantity] = {}
     kinds = {"pods", "services", "persistentvolumeclaims", "configmaps", "secrets", "replicationcontrollers",
              "resourcequotas"}
     for k in hard:
@@ -240,7 +219,7 @@ def compute_used(store: Store, quota: dict[str, Any]) -> dict[str, Q]:
                 continue
             for k, q in usage(gr, obj).items():
                 if k in hard:
-                    total[k] = total.get(k, Q.zero()) + q
+                    total[k] = total.get(k, Quantity()) + q
     return total
 
 

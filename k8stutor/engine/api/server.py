@@ -21,7 +21,6 @@ from ..selectors import parse_field_selector, parse_label_selector
 from ..store import Obj, Store, Watch, clone
 from ..timeutil import rfc3339
 from . import admission_defaults, defaulting, field_errors, validation
-from . import patch as patching
 from .authz import Attributes, Authorizer, UserAPI, UserInfo, deny
 
 RAND_ALPHABET = "bcdfghjklmnpqrstvwxz2456789"
@@ -376,6 +375,9 @@ class APIServer:
                subresource: str = "", rt: ResourceType | None = None, validate_schema: bool = True) -> Obj:
         """PUT (optimistic concurrency on metadata.resourceVersion). ``subresource="status"`` writes status only."""
         rt = rt or self.rt_for_object(obj)
+        if subresource == "status":
+            stored = self._write_status(rt, obj, namespace, dry_run)
+            return clone(stored)
         obj = clone(obj)
         meta = obj.setdefault("metadata", {})
         ns = self._ns(rt, meta.get("namespace") or namespace)
@@ -398,26 +400,21 @@ class APIServer:
                 meta[k] = old["metadata"][k]
             else:
                 meta.pop(k, None)
-        if subresource == "status":
-            new = clone(old)
-            new["status"] = obj.get("status", {})
-            obj = new
-        else:
-            obj = defaulting.apply_defaults(obj)
-            if "status" in old and rt.group_resource not in ("namespaces",) and "status" in rt.subresources:
-                obj["status"] = old["status"]
-            elif rt.group_resource == "namespaces":
-                obj["status"] = old.get("status", {})
-                obj["spec"] = old.get("spec", {})
-            if rt.group_resource == "services":
-                self._keep_service_allocations(old, obj)
-            if self.admission:
-                obj = self._admit("UPDATE", rt, obj, old)
-            errs = validation.validate(obj, old)
-            if errs:
-                raise field_errors.invalid_error(rt.group, rt.kind, name, errs)
-            if "generation" in old["metadata"] and _spec_of(obj) != _spec_of(old):
-                obj["metadata"]["generation"] = old["metadata"]["generation"] + 1
+        obj = defaulting.apply_defaults(obj)
+        if "status" in old and rt.group_resource not in ("namespaces",) and "status" in rt.subresources:
+            obj["status"] = old["status"]
+        elif rt.group_resource == "namespaces":
+            obj["status"] = old.get("status", {})
+            obj["spec"] = old.get("spec", {})
+        if rt.group_resource == "services":
+            self._keep_service_allocations(old, obj)
+        if self.admission:
+            obj = self._admit("UPDATE", rt, obj, old)
+        errs = validation.validate(obj, old)
+        if errs:
+            raise field_errors.invalid_error(rt.group, rt.kind, name, errs)
+        if "generation" in old["metadata"] and _spec_of(obj) != _spec_of(old):
+            obj["metadata"]["generation"] = old["metadata"]["generation"] + 1
         # Finalizers may be removed by an update; an object being deleted goes once none remain.
         if _semantically_equal(old, obj):
             return clone(old)
@@ -433,7 +430,44 @@ class APIServer:
         return clone(stored)
 
     def update_status(self, obj: Obj, namespace: str | None = None) -> Obj:
+        """PUT to the status subresource; returns a copy of the stored object."""
         return self.update(obj, namespace, subresource="status")
+
+    def write_status(self, obj: Obj, namespace: str | None = None, *, handover: bool = False) -> Obj:
+        """The status subresource for hot writers (kubelets, node heartbeats): like ``update_status`` but the
+        stored object is returned READ-ONLY (no copy), and only ``obj["status"]`` is copied on the way in
+        (not even that with ``handover``: the caller built it afresh and never touches it again)."""
+        return self._write_status(self.rt_for_object(obj), obj, namespace, False, handover)
+
+    def _write_status(
+        self, rt: ResourceType, obj: Obj, namespace: str | None, dry_run: bool, handover: bool = False
+    ) -> Obj:
+        """Status-only PUT: the stored metadata and spec stay (shared, never mutated), status is replaced."""
+        meta = obj.get("metadata") or {}
+        ns = self._ns(rt, meta.get("namespace") or namespace)
+        name = meta.get("name", "")
+        old = self.store.get(rt.group_resource, ns, name)
+        if old is None:
+            raise errors.not_found(rt.group, rt.plural, name)
+        rv = meta.get("resourceVersion")
+        if rv and rv != old["metadata"]["resourceVersion"]:
+            raise errors.conflict(rt.group, rt.plural, name)
+        status = obj.get("status", {})
+        if status == old.get("status"):
+            return old
+        new = dict(old)
+        new["metadata"] = dict(old["metadata"])
+        new["status"] = status if handover else clone(status)
+        if dry_run:
+            return new
+        if old["metadata"].get("deletionTimestamp") and not old["metadata"].get("finalizers"):
+            if rt.group_resource != "pods" or not _pod_needs_kubelet(old):
+                self.store.delete(rt.group_resource, ns, name)
+                self._after(rt, "delete", new)
+                return new
+        stored = self.store.put(rt.group_resource, new)
+        self._after(rt, "update", stored)
+        return stored
 
     def _keep_service_allocations(self, old: Obj, new: Obj) -> None:
         osp, nsp = old.get("spec", {}), new.setdefault("spec", {})
@@ -461,6 +495,8 @@ class APIServer:
     def patch(self, resource: str | ResourceType, name: str, namespace: str | None, body: Any,
               patch_type: str = "strategic", *, dry_run: bool = False, subresource: str = "") -> Obj:
         """PATCH with ``strategic`` (application/strategic-merge-patch+json), ``merge`` or ``json``."""
+        from . import patch as patching  # loaded on first PATCH: most sessions start without one
+
         rt = self.rt_for(resource)
         current = self.get(rt, name, namespace)
         try:

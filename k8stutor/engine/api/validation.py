@@ -14,12 +14,12 @@ import binascii
 import copy
 import re
 from dataclasses import dataclass
-from fractions import Fraction
 from functools import cache
 from typing import Any
 
 from k8stutor.engine import schema
 from k8stutor.engine.errors import StatusError
+from k8stutor.engine.quantity import QUANTITY_FORMAT_ERROR, Quantity, QuantityError, parse_quantity
 
 from .field_errors import (
     FieldError,
@@ -43,94 +43,12 @@ def _dict(value: Any) -> dict[str, Any]:
 
 
 # ---------------------------------------------------------------------------------------------------------------
-# Quantities (apimachinery resource.Quantity)
-
-QUANTITY_FORMAT_ERROR = (
-    "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'"
-)
-_QUANTITY_RE = re.compile(r"^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$")
-_BINARY = {"Ki": 10, "Mi": 20, "Gi": 30, "Ti": 40, "Pi": 50, "Ei": 60}
-_DECIMAL = {"n": -9, "u": -6, "m": -3, "": 0, "k": 3, "M": 6, "G": 9, "T": 12, "P": 15, "E": 18}
-_DECIMAL_SUFFIX = {v: k for k, v in _DECIMAL.items()}
+# Quantities (apimachinery resource.Quantity, decoded from JSON as ``UnmarshalJSON`` does: trimmed)
 
 
-class QuantityError(ValueError):
-    """``resource.ParseQuantity`` failed; the message is Go's."""
-
-
-@dataclass(frozen=True)
-class Quantity:
-    """A parsed quantity: exact value plus the format its suffix implies (BinarySI, DecimalSI, DecimalExponent)."""
-
-    value: Fraction
-    format: str
-
-    def __str__(self) -> str:
-        return canonical_quantity(self)
-
-
-def parse_quantity(text: Any) -> Quantity:
-    """``resource.ParseQuantity`` (numbers are accepted as their JSON text)."""
-    if isinstance(text, bool) or not isinstance(text, (str, int, float)):
-        raise QuantityError(QUANTITY_FORMAT_ERROR)
-    s = text.strip() if isinstance(text, str) else (repr(text) if isinstance(text, float) else str(text))
-    m = _QUANTITY_RE.match(s)
-    if not s or m is None:
-        raise QuantityError(QUANTITY_FORMAT_ERROR)
-    num, suffix = m.group(1), m.group(2)
-    try:
-        value = Fraction(num)
-    except (ValueError, ZeroDivisionError):
-        raise QuantityError("unable to parse numeric part of quantity") from None
-    if suffix in _BINARY:
-        return Quantity(value * (2 ** _BINARY[suffix]), "BinarySI")
-    if suffix in _DECIMAL:
-        return Quantity(value * Fraction(10) ** _DECIMAL[suffix], "DecimalSI")
-    if suffix[:1] in ("e", "E"):
-        try:
-            exp = int(suffix[1:])
-        except ValueError:
-            raise QuantityError("unable to parse quantity's suffix") from None
-        return Quantity(value * Fraction(10) ** exp, "DecimalExponent")
-    raise QuantityError("unable to parse quantity's suffix")
-
-
-def canonical_quantity(q: Quantity) -> str:
-    """``Quantity.String()``: the canonical form (``1500m``, ``2k``, ``1Gi``), rounded up to nano units."""
-    v = q.value
-    fmt = q.format
-    if fmt == "BinarySI":
-        if -1024 < v < 1024 or v.denominator != 1:
-            fmt = "DecimalSI"
-        else:
-            n, exp = v.numerator, 0
-            while n != 0 and n % 1024 == 0 and exp < 60:
-                n //= 1024
-                exp += 10
-            suffix = {0: "", 10: "Ki", 20: "Mi", 30: "Gi", 40: "Ti", 50: "Pi", 60: "Ei"}[exp]
-            return f"{n}{suffix}"
-    # Round up to nano precision, then strip trailing zeros into a multiple-of-3 exponent.
-    nanos = v * 10**9
-    n = (
-        -((-nanos.numerator) // nanos.denominator)
-        if nanos >= 0
-        else -((-nanos.numerator) // nanos.denominator)
-    )
-    if n == 0:
-        return "0"
-    exp = -9
-    while n % 10 == 0:
-        n //= 10
-        exp += 1
-    while exp % 3 != 0:
-        n *= 10
-        exp -= 1
-    if fmt == "DecimalExponent":
-        return f"{n}e{exp}" if exp else str(n)
-    while exp > 18:
-        n *= 1000
-        exp -= 3
-    return f"{n}{_DECIMAL_SUFFIX[exp]}"
+def parse_json_quantity(value: Any) -> Quantity:
+    """``Quantity.UnmarshalJSON``: surrounding spaces are trimmed, then ``resource.ParseQuantity``."""
+    return parse_quantity(value.strip() if isinstance(value, str) else value)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -316,7 +234,7 @@ class _Decoder:
                 self.custom_error(QUANTITY_FORMAT_ERROR)
                 return
             try:
-                parse_quantity(value)
+                parse_json_quantity(value)
             except QuantityError as exc:
                 self.custom_error(str(exc))
         elif k == "intorstr":
@@ -874,25 +792,25 @@ def _validate_resources(res: Any, path: str) -> list[FieldError]:
     parsed_limits: dict[str, Quantity] = {}
     for name in sorted(limits):
         try:
-            q = parse_quantity(limits[name])
+            q = parse_json_quantity(limits[name])
         except QuantityError:
             continue
         parsed_limits[name] = q
-        if q.value < 0:
+        if q.amount < 0:
             errs.append(invalid(f"{path}.limits[{name}]", str(q), IS_NEGATIVE_ERROR))
     for name in sorted(requests):
         try:
-            q = parse_quantity(requests[name])
+            q = parse_json_quantity(requests[name])
         except QuantityError:
             continue
-        if q.value < 0:
+        if q.amount < 0:
             errs.append(invalid(f"{path}.requests[{name}]", str(q), IS_NEGATIVE_ERROR))
         lim = parsed_limits.get(name)
         if lim is None:
             continue
-        if name.startswith(_OVERCOMMIT_FORBIDDEN_PREFIX) and q.value != lim.value:
+        if name.startswith(_OVERCOMMIT_FORBIDDEN_PREFIX) and q.amount != lim.amount:
             errs.append(invalid(f"{path}.requests", str(q), f"must be equal to {name} limit of {lim}"))
-        elif q.value > lim.value:
+        elif q.amount > lim.amount:
             errs.append(
                 invalid(f"{path}.requests", str(q), f"must be less than or equal to {name} limit of {lim}")
             )
@@ -1447,7 +1365,15 @@ def validate_stateful_set(obj: dict[str, Any]) -> list[FieldError]:
     errs.extend(_nonnegative(spec, "minReadySeconds", "spec"))
     errs.extend(_selector_checks(spec, "spec", "statefulset"))
     errs.extend(_template_matches(spec, "spec"))
-    errs.extend(validate_pod_template(spec.get("template"), "spec.template"))
+    # ValidatePodTemplateSpecForStatefulSet: template labels and annotations only; the pod spec is not validated
+    # here (its volumeMounts may name volumeClaimTemplates), the pods the controller creates are.
+    template = spec.get("template")
+    if not isinstance(template, dict):
+        errs.append(required("spec.template"))
+    else:
+        tmeta = _dict(template.get("metadata"))
+        errs.extend(validate_labels(tmeta.get("labels"), "spec.template.labels"))
+        errs.extend(validate_annotations(tmeta.get("annotations"), "spec.template.annotations"))
     errs.extend(_template_restart_always(spec, "spec"))
     return errs
 

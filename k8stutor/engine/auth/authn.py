@@ -159,7 +159,8 @@ class Authenticator:
         body = json.loads(raw)
         from ..timeutil import parse_rfc3339
 
-        if parse_rfc3339(body["notAfter"]) < self.cluster.now():
+        not_after = parse_rfc3339(str(body.get("notAfter", "")))
+        if not_after is None or not_after < self.cluster.now():
             raise AuthnError("x509: certificate has expired or is not yet valid")
         subj = body["subject"]
         return UserInfo(str(subj.get("CN", "")), tuple(subj.get("O") or ()) + (AUTHENTICATED,))

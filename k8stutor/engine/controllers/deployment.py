@@ -1094,7 +1094,7 @@ def _round_half_away(x: float) -> int:
 
 def install(cluster: Cluster) -> DeploymentController:
     """Add the Deployment controller to ``cluster``; returns it."""
-    c = cluster.add_controller(DeploymentController(cluster))  # type: ignore[assignment]
+    c = cluster.add_controller(DeploymentController(cluster))
     for d in cluster.store.list("deployments.apps"):
         c.queue.add(("deployments.apps", d["metadata"].get("namespace", ""), d["metadata"]["name"]))
     return c

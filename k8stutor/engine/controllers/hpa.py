@@ -9,10 +9,11 @@ the v2 behaviour defaults (scale up: max of 4 pods or 100 % per 15 s; scale down
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Callable
+from fractions import Fraction
 from typing import Any
 
+from .. import quantity
 from ..errors import StatusError
 from ..events import NORMAL, WARNING, EventRecorder
 from ..selectors import selector_from_label_selector
@@ -45,47 +46,16 @@ _TARGETS = {
     "StatefulSet": "statefulsets.apps",
     "ReplicationController": "replicationcontrollers",
 }
-_SUFFIX = {
-    "": 1,
-    "k": 1e3,
-    "M": 1e6,
-    "G": 1e9,
-    "T": 1e12,
-    "P": 1e15,
-    "E": 1e18,
-    "m": 1e-3,
-    "u": 1e-6,
-    "n": 1e-9,
-    "Ki": 2**10,
-    "Mi": 2**20,
-    "Gi": 2**30,
-    "Ti": 2**40,
-    "Pi": 2**50,
-    "Ei": 2**60,
-}
 
 
 def parse_quantity(text: Any) -> float:
-    """A resource quantity (``250m``, ``0.5``, ``64Mi``, ``1e3``) as a float in base units."""
-    m = re.fullmatch(r"([+-]?(?:\d+\.?\d*|\.\d+))(?:[eE]([+-]?\d+))?([a-zA-Z]*)", str(text).strip())
-    if not m or m.group(3) not in _SUFFIX:
-        raise ValueError(f"quantities must match the regular expression: {text}")
-    v = float(m.group(1)) * (10 ** int(m.group(2)) if m.group(2) else 1)
-    return v * _SUFFIX[m.group(3)]
+    """A resource quantity (``250m``, ``0.5``, ``64Mi``, ``1e3``) as a float in base units (ValueError if bad)."""
+    return float(quantity.parse(text.strip() if isinstance(text, str) else text))
 
 
 def format_milli(milli: int) -> str:
     """``resource.NewMilliQuantity(v, DecimalSI).String()``: ``125m``, ``2``, ``104857600``, ``3k``."""
-    if milli == 0:
-        return "0"
-    if milli % 1000:
-        return f"{milli}m"
-    v = milli // 1000
-    for suffix in ("", "k", "M", "G", "T", "P"):
-        if v % 1000 or suffix == "P":
-            return f"{v}{suffix}"
-        v //= 1000
-    return f"{v}E"
+    return str(quantity.Quantity(Fraction(milli, 1000), quantity.DECIMAL_SI))
 
 
 def v2_spec(hpa: Obj) -> Obj:

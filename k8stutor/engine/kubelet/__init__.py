@@ -75,10 +75,10 @@ class KubeletManager(Controller):
         super().start()
         by_node: dict[str, list[dict[str, Any]]] = {}
         for pod in self.api.list_objects("pods"):
-            node = (pod.get("spec") or {}).get("nodeName")
-            if node:
-                by_node.setdefault(node, []).append(pod)
-                self.pod_node[(pod["metadata"].get("namespace", ""), pod["metadata"]["name"])] = node
+            node_name = (pod.get("spec") or {}).get("nodeName")
+            if node_name:
+                by_node.setdefault(node_name, []).append(pod)
+                self.pod_node[(pod["metadata"].get("namespace", ""), pod["metadata"]["name"])] = node_name
         for name, k in self.kubelets.items():
             k.adopt_existing(by_node.get(name, []))
 

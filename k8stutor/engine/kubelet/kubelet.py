@@ -24,7 +24,6 @@ from ..runtime.processes import (
     run_process,
     server_fast_path,
 )
-from ..store import clone
 from ..timeutil import parse_rfc3339, rfc3339
 from . import volumes as podvolumes
 
@@ -114,7 +113,7 @@ class PodWorker:
                 return cs
         return None
 
-    def at(self, t: float, fn: Callable[[], None]) -> None:
+    def at(self, t: float, fn: Callable[[], object]) -> None:
         self.timers.append(self.k.at(t, lambda: None if self.gone else fn()))
 
     def cancel(self) -> None:
@@ -165,7 +164,7 @@ class Kubelet:
         self.jitter = int(hashlib.sha256(node.encode()).hexdigest()[:6], 16) % 10_000 / 1000.0
 
     # ---- timers (batched per node and instant) ---------------------------------------------------------------
-    def at(self, t: float, fn: Callable[[], None]) -> Timer:
+    def at(self, t: float, fn: Callable[[], object]) -> Timer:
         """Run fn at t; callbacks due at the same instant on this node share one clock timer."""
         t = max(t, self.clock.now())
         batch = self._batches.get(t)
@@ -309,8 +308,11 @@ class Kubelet:
         not_ready = any(c.get("type") == "Ready" and c.get("status") != "True" for c in conds)
         if not (force or due or self.images_dirty or not_ready):
             return
-        new = clone(node)
-        st = new.setdefault("status", {})
+        # A new status over the stored one (shared parts are never mutated): conditions are copied, the image
+        # list is rebuilt only when the node's images changed.
+        new = dict(node)
+        st = new["status"] = dict(node.get("status") or {})
+        st["conditions"] = [dict(c) for c in st.get("conditions") or []]
         ts = rfc3339(now)
         for c in st.get("conditions") or []:
             if c.get("type") == "NetworkUnavailable":
@@ -339,16 +341,17 @@ class Kubelet:
                     "PIDPressure": ("KubeletHasSufficientPID", "kubelet has sufficient PID available"),
                 }[c["type"]]
                 c.update(status="False", reason=reason[0], message=reason[1], lastTransitionTime=ts)
-        st["images"] = self._images_status()
+        if self.images_dirty or "images" not in st:
+            st["images"] = self._images_status()
         self.images_dirty = False
         self.last_report = now
         try:
-            self.api.update(new, subresource="status")
+            self.api.write_status(new, handover=True)
         except Exception:  # noqa: BLE001
             pass
 
     def _images_status(self) -> list[dict[str, Any]]:
-        out = []
+        out: list[dict[str, Any]] = []
         for full, (_ref, size, image_id) in self.images.items():
             out.append({"names": [image_id, full], "sizeBytes": size})
         out.sort(key=lambda x: (-x["sizeBytes"], x["names"][1]))
@@ -789,6 +792,7 @@ class Kubelet:
             w.pod_ip,
             now,
             self._resolver(w),
+            present=self.clock.now,
         )
         run = server_fast_path(spec)
         if run is None:
@@ -829,7 +833,9 @@ class Kubelet:
             c_ref = c
             cs.timers.append(self.at(exit_at, lambda: self._process_exit(w, cs, c_ref)))
         else:
-            self._schedule_continuation(w, cs, c, spec, run.horizon)
+            self._schedule_continuation(
+                w, cs, c, spec, run.horizon, len(run.effects) if run.suspended else -1
+            )
         has_startup = bool(cs.spec.get("startupProbe"))
         cs.started_flag = not has_startup
         cs.ready = not has_startup and not cs.spec.get("readinessProbe") and not cs.init
@@ -848,8 +854,10 @@ class Kubelet:
         self._write_status(w)
 
     def _schedule_continuation(
-        self, w: PodWorker, cs: CState, c: Container, spec: ProcessSpec, horizon: float
+        self, w: PodWorker, cs: CState, c: Container, spec: ProcessSpec, horizon: float, seen: int = -1
     ) -> None:
+        """Re-run a still-running process past ``horizon`` when virtual time gets there (``seen`` >= 0: the run
+        was suspended before a network command, and its first ``seen`` effects are already recorded)."""
         if horizon >= FOREVER or c.started is None:
             return
         started = c.started
@@ -860,12 +868,23 @@ class Kubelet:
             fs = build_rootfs(
                 c.image, {"hostname": c.hostname, "tag": c.ref.tag, "pod_ip": c.pod_ip}, JournalVFS
             )
-            run = run_process(spec, fs, horizon=horizon * 4)
-            ingest_run(c, run, skip_before=horizon)
+            # the same filesystem the process started with: service-account token, resolv.conf, volumes
+            for path, content in c.extra_files.items():
+                fs.makedirs(path.rsplit("/", 1)[0] or "/")
+                fs.write(path, content.encode())
+            if c.mount_volumes is not None:
+                c.mount_volumes(fs, True)
+            run = run_process(spec, fs, horizon=max(horizon * 4, 3600.0))
+            if seen >= 0:
+                ingest_run(c, run, skip_first=seen)
+            else:
+                ingest_run(c, run, skip_before=horizon)
             if run.exit_code is not None:
                 cs.timers.append(self.at(started + run.exit_at, lambda: self._process_exit(w, cs, c)))
             else:
-                self._schedule_continuation(w, cs, c, spec, run.horizon)
+                self._schedule_continuation(
+                    w, cs, c, spec, run.horizon, len(run.effects) if run.suspended else -1
+                )
 
         cs.timers.append(self.at(started + horizon, cont))
 
@@ -1128,14 +1147,14 @@ class Kubelet:
         self._write_status(w)
         backoff_msg = f"Back-off restarting failed container {cs.name} in pod {w.name}_{w.ns}({w.uid})"
         self.recorder.event(w.pod, "Warning", "BackOff", backoff_msg, cs.field_path)
-        t = now + self.t.resync
-        while t < now + delay - 1e-6:
+        at = now + self.t.resync
+        while at < now + delay - 1e-6:
             cs.timers.append(
                 self.at(
-                    t, lambda: self.recorder.event(w.pod, "Warning", "BackOff", backoff_msg, cs.field_path)
+                    at, lambda: self.recorder.event(w.pod, "Warning", "BackOff", backoff_msg, cs.field_path)
                 )
             )
-            t += self.t.resync
+            at += self.t.resync
         cs.timers.append(self.at(now + delay, lambda: self._restart(w, cs)))
 
     def _restart(self, w: PodWorker, cs: CState) -> None:
@@ -1355,7 +1374,7 @@ class Kubelet:
         new = dict(pod)
         new["status"] = status
         try:
-            self.api.update(new, subresource="status")
+            self.api.write_status(new, handover=True)
         except Exception:  # noqa: BLE001 - the pod went away between the peek and the write
             pass
 
@@ -1368,7 +1387,7 @@ class Kubelet:
 class _Handle:
     """A cancellable callback inside a per-node timer batch."""
 
-    def __init__(self, fn: Callable[[], None]) -> None:
+    def __init__(self, fn: Callable[[], object]) -> None:
         self.fn = fn
         self.cancelled = False
 

@@ -94,7 +94,9 @@ def resource_value(pod: dict[str, Any], ref: dict[str, Any], default_container: 
     cname = ref.get("containerName") or default_container
     res = ref.get("resource", "")
     kind, _, rname = res.partition(".")
-    container = next((c for c in (pod.get("spec") or {}).get("containers") or [] if c.get("name") == cname), {})
+    container: dict[str, Any] = next(
+        (c for c in (pod.get("spec") or {}).get("containers") or [] if c.get("name") == cname), {}
+    )
     val = ((container.get("resources") or {}).get(kind) or {}).get(rname)
     if val is None:
         val = (node_alloc or {}).get(rname, "0") if kind == "limits" else "0"
@@ -260,7 +262,7 @@ HOSTPATH_CHECKS = {
 
 def host_path_fs(cluster: Cluster, node: str, src: dict[str, Any]) -> VFS:
     """A hostPath volume after its ``type`` check (MountError with the real text when it fails)."""
-    vs = cluster.volumes  # type: ignore[attr-defined]
+    vs = cluster.volumes
     path = normpath(str(src.get("path", "/")))
     typ = src.get("type") or ""
     actual = vs.file_type(node, path)
@@ -301,7 +303,7 @@ class _FileVolume(VFS):
 def mount_pod_volumes(cluster: Cluster, pod: dict[str, Any], node: str, node_ip: str, pod_ip: str) -> PodVolumes:
     """Set up every volume of a pod (MountError naming the first failing volume; NotReady to wait)."""
     pv_out = PodVolumes()
-    vs = cluster.volumes  # type: ignore[attr-defined]
+    vs = cluster.volumes
     meta = pod.get("metadata") or {}
     ns, uid = meta.get("namespace", "default"), meta.get("uid", "")
     for vol in (pod.get("spec") or {}).get("volumes") or []:

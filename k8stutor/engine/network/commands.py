@@ -7,11 +7,10 @@ from typing import TYPE_CHECKING, Any
 
 from .flannel import fdb_text, flannel_of, ip_addr_text, ip_link_text, ip_route_text, neigh_text
 from .kubeproxy import iptables_save, ipvsadm, proxy_of
-from .trace import Endpoint, node_endpoint, pod_endpoint, trace, workstation
-from .traffic import diagnose_service, workstation_curl
 
 if TYPE_CHECKING:
     from ..cluster import Cluster
+    from .trace import Endpoint
 
 SUBNET_ENV = "/run/flannel/subnet.env"
 CNI_CONF = "/etc/cni/net.d/10-flannel.conflist"
@@ -93,6 +92,8 @@ def node_command(cluster: Cluster, node: str, cmd: list[str]) -> tuple[str, str,
 
 def parse_endpoint(cluster: Cluster, text: str) -> Endpoint:
     """``pod/NAME``, ``NS/NAME`` (pod), ``node/NAME``, ``workstation`` -> Endpoint (KeyError if unknown)."""
+    from .trace import node_endpoint, pod_endpoint, workstation
+
     if text in ("workstation", "ws", "localhost"):
         return workstation()
     if text.startswith("node/"):
@@ -152,6 +153,9 @@ def resolve_target(cluster: Cluster, src: Endpoint, text: str) -> tuple[str, int
 
 def sim_trace(cluster: Cluster, argv: list[str]) -> tuple[str, str, int]:
     """``sim trace FROM TO[:PORT]`` and ``sim why svc/NAME[.NS]``."""
+    from .trace import trace
+    from .traffic import diagnose_service
+
     if argv and argv[0] == "why":
         if len(argv) != 2:
             return "", "usage: sim why svc/NAME[.NAMESPACE]\n", 2
@@ -190,6 +194,8 @@ def install_workstation(ws: Any) -> None:
     cluster = ws.cluster
 
     def curl(ctx: Any) -> int:
+        from .traffic import workstation_curl
+
         def write(path: str, data: bytes) -> None:
             ctx.vfs.write(ctx.path(path), data)
 

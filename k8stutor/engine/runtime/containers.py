@@ -134,11 +134,12 @@ class Container:
         return out
 
 
-def ingest_run(c: Container, run: ProcessRun, skip_before: float = -1.0) -> None:
-    """Record a process run's output, ports and memory on the container (times absolute)."""
+def ingest_run(c: Container, run: ProcessRun, skip_before: float = -1.0, skip_first: int = 0) -> None:
+    """Record a process run's output, ports and memory on the container (times absolute), leaving out
+    effects before ``skip_before`` and the first ``skip_first`` (already recorded from an earlier run)."""
     assert c.started is not None
     c.run = run
-    for e in run.effects:
+    for e in run.effects[skip_first:]:
         if e.at < skip_before:
             continue
         t = c.started + e.at

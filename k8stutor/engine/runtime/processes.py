@@ -14,7 +14,7 @@ import re
 import shlex
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar, overload
 
 from ..timeutil import EPOCH
 from .images import Image, parse_bytes
@@ -23,6 +23,7 @@ from .sh.builtins import strftime
 from .sh.interp import IO, CommandContext, ExitShell, InStream, Writer, _LoopControl, _Return
 
 FOREVER = 10 * 365 * 86400.0
+NET_QUANTUM = 1.0
 OOM_EXIT = 137
 
 
@@ -53,6 +54,7 @@ class ProcessRun:
     oom: bool = False
     horizon: float = 0.0
     start_error: str = ""
+    suspended: bool = False  # stopped at ``horizon`` before a network command whose answer lies in the future
 
 
 class _TimedWriter(Writer):
@@ -126,6 +128,13 @@ def apply_fs_effect(vfs: VFS, data: Any) -> None:
         pass
 
 
+_FS = TypeVar("_FS", bound=VFS)
+
+
+@overload
+def build_rootfs(image: Image | None, subst: dict[str, str]) -> VFS: ...
+@overload
+def build_rootfs(image: Image | None, subst: dict[str, str], cls: type[_FS]) -> _FS: ...
 def build_rootfs(image: Image | None, subst: dict[str, str], cls: type[VFS] = VFS) -> VFS:
     """A container filesystem from the image's files (``{hostname}``/``{tag}`` filled in)."""
     fs = cls()
@@ -186,6 +195,11 @@ class ProcessSpec:
     pod_ip: str = ""
     start: float = EPOCH
     resolver: Callable[[str], str | None] | None = None
+    # The live clock. When set, commands that ask the cluster (nslookup, wget, ...) only see the cluster as it
+    # is now: the run suspends at the first such command later than ``now() + NET_QUANTUM`` and is re-run
+    # from there when virtual time gets there, replaying the answers already given (``net_memo``).
+    present: Callable[[], float] | None = None
+    net_memo: list[tuple[bytes, bytes, int, float, list[Any]]] = field(default_factory=list)
 
 
 def _shell_for(
@@ -219,7 +233,12 @@ def _shell_for(
         net = getattr(spec.resolver, "commands", None)
         if net is not None:
             cmds.update(net(image))
-    utilities = None if (image is None or image.shell) else set()
+        if spec.present is not None:
+            live_until = spec.present() - spec.start + NET_QUANTUM
+            for k in ("nslookup", "wget", "curl", "ping"):
+                if k in cmds:
+                    cmds[k] = _live(cmds[k], spec, offset, live_until, state)
+    utilities: set[str] | None = None if (image is None or image.shell) else set()
     sh = Shell(
         vfs,
         cmds,
@@ -335,6 +354,46 @@ def _format_log(template: str, ts: float, spec: ProcessSpec) -> str:
     return out.replace("{pod_ip}", spec.pod_ip or "127.0.0.1")
 
 
+def _live(
+    fn: Callable[[CommandContext], int],
+    spec: ProcessSpec,
+    offset: list[float],
+    live_until: float,
+    state: dict[str, Any],
+) -> Callable[[CommandContext], int]:
+    """A network command that answers from the live cluster, replays past answers, and suspends the run
+    when its answer lies in the future."""
+
+    def run(ctx: CommandContext) -> int:
+        i = state.get("net_calls", 0)
+        state["net_calls"] = i + 1
+        if i < len(spec.net_memo):
+            out, err, code, took, fs_ops = spec.net_memo[i]
+            if took:
+                ctx.sleep(took)
+            for op in fs_ops:
+                apply_fs_effect(ctx.vfs, op)
+        elif offset[0] > live_until:
+            state["suspend_at"] = offset[0]
+            raise _Horizon()
+        else:
+            journal = getattr(ctx.vfs, "journal", None)
+            n0 = len(journal) if journal is not None else 0
+            t0 = offset[0]
+            sub = IO(ctx.io.stdin, Writer(ctx.shell), Writer(ctx.shell))
+            code = fn(CommandContext(ctx.shell, ctx.argv, sub, ctx.env))
+            out, err = bytes(sub.stdout.data), bytes(sub.stderr.data)
+            fs_ops = [e.data for e in journal[n0:] if e.kind == "fs"] if journal is not None else []
+            spec.net_memo.append((out, err, code, offset[0] - t0, fs_ops))
+        if out:
+            ctx.stdout.write(out)
+        if err:
+            ctx.stderr.write(err)
+        return code
+
+    return run
+
+
 def _nslookup(spec: ProcessSpec) -> Callable[[CommandContext], int]:
     def nslookup(ctx: CommandContext) -> int:
         if len(ctx.argv) < 2:
@@ -408,6 +467,9 @@ def run_process(spec: ProcessSpec, vfs: JournalVFS, horizon: float = 3600.0) -> 
     except _Horizon:
         run.effects = sink
         vfs.journal = None
+        if "suspend_at" in state:
+            run.horizon = state["suspend_at"]
+            run.suspended = True
         return run
     except _Killed:
         run.oom = True

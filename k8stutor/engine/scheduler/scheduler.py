@@ -193,13 +193,11 @@ class Scheduler(Controller):
                     self.with_affinity.pop(k, None)
             return
         old = self.nodes.get(name)
-        before = (
-            None
-            if old is None
-            else (old.labels, old.taint_key, old.unschedulable, old.sig, tuple(old.images))
-        )
+        # The node changes scheduling plugins register for (labels, taints, unschedulable, allocatable);
+        # a new image list alone (the kubelet's status sync) requeues nothing, as in the real scheduler.
+        before = None if old is None else (old.labels, old.taint_key, old.unschedulable, old.sig)
         ni = self._node_upsert(ev.object)
-        after = (ni.labels, ni.taint_key, ni.unschedulable, ni.sig, tuple(ni.images))
+        after = (ni.labels, ni.taint_key, ni.unschedulable, ni.sig)
         if before != after:
             self.sched_queue.move_all_unschedulable()
 

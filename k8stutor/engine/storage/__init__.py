@@ -29,9 +29,9 @@ def install(cluster: Cluster) -> VolumeStore:
     if isinstance(existing, VolumeStore):
         return existing
     vs = VolumeStore(cluster.clock.now)
-    cluster.volumes = vs  # type: ignore[attr-defined]
+    cluster.volumes = vs
     masters = [n for n in cluster.preset.nodes if n.control_plane]
-    cluster.nfs_server = (masters[0].ip if masters else "", "/nfsdata")  # type: ignore[attr-defined]
+    cluster.nfs_server = (masters[0].ip if masters else "", "/nfsdata")
     cluster.api.admission.append(claim_admission(cluster))
     if cluster.preset.name in NFS_PRESETS and cluster.store.get("storageclasses.storage.k8s.io", "",
                                                                   "nfs-client") is None:

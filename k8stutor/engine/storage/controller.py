@@ -303,7 +303,7 @@ class PersistentVolumeController(Controller):
         path = f"{base.rstrip('/')}/{ns}-{name}-{pv_name}"
         self.cluster.volumes.nfs(server, path)
         spec = pvc.get("spec") or {}
-        pv = {"apiVersion": "v1", "kind": "PersistentVolume",
+        pv: dict[str, Any] = {"apiVersion": "v1", "kind": "PersistentVolume",
               "metadata": {"name": pv_name, "annotations": {"pv.kubernetes.io/provisioned-by": sc["provisioner"]}},
               "spec": {"accessModes": list(spec.get("accessModes") or []),
                        "capacity": {"storage": ((spec.get("resources") or {}).get("requests") or {}).get(

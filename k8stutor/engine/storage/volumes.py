@@ -37,17 +37,17 @@ class _Subtree(VFS):
 
     def __init__(self, parent: VFS, base: str) -> None:
         super().__init__()
-        self._parent = parent
+        self._outer = parent  # not ``_parent``: that name is a VFS method
         self._base = base.rstrip("/") or "/"
 
     def _route(self, path: str) -> tuple[VFS, str, bool]:
         p = normpath(path)
         full = self._base + (p if p != "/" else "")
-        return self._parent._route(full or "/")
+        return self._outer._route(full or "/")
 
     def mount(self, path: str, fs: VFS, *, readonly: bool = False) -> None:
         """Mounts go to the parent filesystem at the translated path."""
-        self._parent.mount(self._base + normpath(path), fs, readonly=readonly)
+        self._outer.mount(self._base + normpath(path), fs, readonly=readonly)
 
 
 class VolumeStore:

@@ -400,8 +400,10 @@ def cmd_delete(ctx: Ctx) -> None:
                         targets.append((rt, o["metadata"]["name"], o["metadata"].get("namespace"), ""))
             if not targets and not names:
                 ctx.err("No resources found\n")
-    deleted: list[tuple[ResourceType, str, str | None]] = []
+    deleted: list[tuple[ResourceType, str, str | None, str]] = []
     for rt, name, ns, source in targets:
+        live = ctx.api.peek(rt, name, ns)
+        uid = str((live or {}).get("metadata", {}).get("uid") or "")
         try:
             ctx.api.delete(rt, name, ns, grace_period=None if grace in (-1, None) else grace,
                            propagation_policy=policy, dry_run=mode != "none")
@@ -416,19 +418,27 @@ def cmd_delete(ctx: Ctx) -> None:
             word = "force deleted" if force and grace == 0 else "deleted"
             ctx.out(f'{rt.singular if not rt.group else rt.singular + "." + rt.group} "{name}" {word}'
                     f"{dry_suffix(mode)}\n")
-        deleted.append((rt, name, ns))
+        deleted.append((rt, name, ns, uid))
     if mode == "none" and ctx.flag("wait"):
-        for rt, name, ns in deleted:
-            _wait_gone(ctx, rt, name, ns)
+        for rt, name, ns, uid in deleted:
+            _wait_gone(ctx, rt, name, ns, uid=uid)
     _finish(ctx, errors)
 
 
-def _wait_gone(ctx: Ctx, rt: ResourceType, name: str, ns: str | None, limit: float = 3600.0) -> None:
-    """``--wait``: let virtual time run until the object is really gone (finalizers, grace periods)."""
+def _wait_gone(
+    ctx: Ctx, rt: ResourceType, name: str, ns: str | None, limit: float = 3600.0, uid: str = ""
+) -> None:
+    """``--wait``: let virtual time run until the object is really gone (finalizers, grace periods). With
+    ``uid``, a new object of the same name (a StatefulSet's replacement pod) does not count, as in kubectl."""
     cluster = ctx.cluster
     cluster.settle()
     deadline = cluster.now() + limit
-    while ctx.api.peek(rt, name, ns) is not None:
+
+    def present() -> bool:
+        obj = ctx.api.peek(rt, name, ns)
+        return obj is not None and (not uid or obj["metadata"].get("uid") == uid)
+
+    while present():
         nd = cluster.clock.next_due()
         if nd is None or nd > deadline:
             break

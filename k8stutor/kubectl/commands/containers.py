@@ -197,6 +197,50 @@ class LogFollower:
         return c is None or c.finished is not None
 
 
+def _by_logging_key(pod: dict[str, Any]) -> tuple[Any, ...]:
+    """podutils.ByLogging: scheduled, Running (Succeeded/Failed count as Running), ready, ready longest,
+    most restarts, oldest."""
+    from ...engine.timeutil import parse_rfc3339
+
+    spec, status = pod.get("spec") or {}, pod.get("status") or {}
+    phase_rank = {"Unknown": 1, "Pending": 2}.get(status.get("phase") or "", 0)
+    ready_cond = next((c for c in status.get("conditions") or [] if c.get("type") == "Ready"), None)
+    ready = bool(ready_cond and ready_cond.get("status") == "True")
+    ready_since = parse_rfc3339(ready_cond.get("lastTransitionTime") or "") if ready and ready_cond else None
+    restarts = max([int(c.get("restartCount") or 0) for c in status.get("containerStatuses") or []] or [0])
+    created = parse_rfc3339(pod["metadata"].get("creationTimestamp") or "")
+    return (not spec.get("nodeName"), phase_rank, not ready,
+            ready_since if ready_since is not None else float("inf"), -restarts,
+            created if created is not None else float("inf"))
+
+
+def _pod_for_object(ctx: Ctx, kind: str, name: str) -> dict[str, Any]:
+    """polymorphichelpers.logsForObject: the first pod (ByLogging) a workload or Service selects."""
+    from ...engine.selectors import selector_from_label_selector
+    from .common import resolve_type
+
+    rt = resolve_type(ctx, kind)
+    try:
+        obj = ctx.api.get(rt, name, ctx.namespace)
+    except StatusError as e:
+        raise CommandError(format_status_error(e)) from None
+    spec = obj.get("spec") or {}
+    if rt.kind in ("ReplicationController", "Service"):
+        sel = selector_from_label_selector({"matchLabels": spec.get("selector") or {}})
+    elif rt.kind in ("Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job"):
+        sel = selector_from_label_selector(spec.get("selector"))
+    else:
+        go_type = f"*{rt.version}.{rt.kind}"
+        raise CommandError(f"error: cannot get the logs from {go_type}: selector for {go_type} not implemented")
+    pods = [p for p in ctx.api.list_objects("pods", ctx.namespace) if sel.matches(p["metadata"].get("labels"))]
+    if not pods:
+        raise CommandError("error: timed out waiting for the condition")
+    pods.sort(key=_by_logging_key)
+    if len(pods) > 1:
+        ctx.err(f"Found {len(pods)} pods, using pod/{pods[0]['metadata']['name']}\n")
+    return pods[0]
+
+
 def cmd_logs(ctx: Ctx) -> None:
     """kubectl logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]."""
     args = list(ctx.args)
@@ -234,21 +278,17 @@ def cmd_logs(ctx: Ctx) -> None:
                 "See 'kubectl logs -h' for help and examples"
             )
         name = args[0]
+        pod_for_object = None
         if "/" in name:
             kind, _, name = name.partition("/")
             if kind not in ("pod", "pods", "po"):
-                raise CommandError(
-                    f"error: cannot get the logs from {kind}: the server doesn't have a resource type"
-                    f' "{kind}"'
-                    if kind not in ("deployment", "deploy", "deployments")
-                    else "error: logs from workloads need the workload controllers"
-                )
+                pod_for_object = _pod_for_object(ctx, kind, name)
         container = ctx.flag("container")
         if len(args) > 1:
             if container:
                 raise CommandError("error: only one of -c or an inline [CONTAINER] arg is allowed")
             container = args[1]
-        pods = [_get_pod(ctx, name)]
+        pods = [pod_for_object or _get_pod(ctx, name)]
         prefix_all = ctx.flag("prefix")
     followers = []
     for pod in pods:

@@ -334,6 +334,8 @@ def cmd_run(ctx: Ctx) -> None:
         svc = g.run_expose_service(pod, ctx.flag("port"), ctx.flag("labels")) if ctx.flag("expose") else None
     except g.GeneratorError as e:
         raise _gen_error(ctx, e) from None
+    if ctx.flag("overrides"):
+        pod = _apply_overrides(pod, ctx.flag("overrides"), ctx.flag("override-type") or "merge")
     if ctx.flag("stdin") and mode == "none":
         raise CommandError("error: interactive `kubectl run -i/-it` needs a terminal attached to a running "
                            "container; create the pod, then use `kubectl exec -it POD -- sh`")
@@ -343,6 +345,35 @@ def cmd_run(ctx: Ctx) -> None:
         if output and split_format(output)[0] == "yaml":
             ctx.out("---\n---\n")
     emit_generated(ctx, pod)
+
+
+def _apply_overrides(obj: dict[str, Any], overrides: str, override_type: str) -> dict[str, Any]:
+    """Apply ``--overrides`` to a generated object like kubectl's Overrider (merge, strategic or json)."""
+    import json
+
+    from ...engine.api.patch import PatchError, json_merge_patch, json_patch, strategic_merge_patch
+
+    if override_type not in ("json", "merge", "strategic"):
+        raise CommandError(f"error: --override-type must be one of (json, merge, strategic), was {override_type}")
+    try:
+        patch = json.loads(overrides)
+    except ValueError as e:
+        raise CommandError(f"error: {e}") from None
+    group, _, version = obj["apiVersion"].rpartition("/")
+    try:
+        if override_type == "json":
+            patched = json_patch(obj, patch)
+        elif override_type == "strategic":
+            patched = strategic_merge_patch(obj, patch, group, version, obj["kind"])
+        else:
+            patched = json_merge_patch(obj, patch if isinstance(patch, dict) else {})
+    except (PatchError, StatusError) as e:
+        raise CommandError(f"error: {e}") from None
+    # the patched JSON is decoded back into the typed object: containers always carry ``resources: {}``
+    for c in (patched.get("spec") or {}).get("containers") or []:
+        if isinstance(c, dict):
+            c.setdefault("resources", {})
+    return patched
 
 
 EXPOSE_FLAGS = COMMON + [

@@ -235,10 +235,21 @@ def _watch(ctx: Ctx, targets: list[tuple[ResourceType, list[str] | None]], names
                            'integer followed by a corresponding time unit (e.g. 1s | 2m | 3h)') from None
     events: list[tuple[str, dict[str, Any]]] = []
 
+    from ...engine.selectors import parse_field_selector, parse_label_selector
+
+    label_sel = parse_label_selector(ctx.flag("selector")) if ctx.flag("selector") else None
+    field_sel = parse_field_selector(ctx.flag("field-selector"), rt.group_resource) if ctx.flag(
+        "field-selector") else None
+
     def on_event(ev: Any) -> None:
-        if rt.namespaced and namespace is not None and ev.object["metadata"].get("namespace") != namespace:
+        meta = ev.object["metadata"]
+        if rt.namespaced and namespace is not None and meta.get("namespace") != namespace:
             return
-        if names and ev.object["metadata"]["name"] not in names:
+        if names and meta["name"] not in names:
+            return
+        if label_sel is not None and not label_sel.matches(meta.get("labels")):
+            return
+        if field_sel is not None and not field_sel.matches(ev.object):
             return
         events.append((ev.type, ev.object))
 
@@ -247,7 +258,8 @@ def _watch(ctx: Ctx, targets: list[tuple[ResourceType, list[str] | None]], names
     writer = TableWriter(rt, opts)
     human = fmt in ("", "wide")
     # Prime the writer with the initial rows' widths (RememberWidths), as the real printer keeps them.
-    initial = [o for o in ctx.api.list_objects(rt, namespace) if not names or o["metadata"]["name"] in names]
+    initial = [o for o in ctx.api.list_objects(rt, namespace, ctx.flag("selector"), ctx.flag("field-selector"))
+               if not names or o["metadata"]["name"] in names]
     if human and initial and not ctx.flag("watch-only"):
         writer.add(build_table(rt, initial, ctx.now()))
         writer.flush()

@@ -181,7 +181,7 @@ CONFIG_VIEW_FLAGS = [Flag("output", "string", "o", default="yaml"), Flag("minify
 
 def cmd_config_view(ctx: Ctx) -> None:
     cfg = ctx.kubectl.config
-    data = cfg.as_dict()
+    data = cfg.as_dict(raw=bool(ctx.flag("raw")))
     if ctx.flag("minify"):
         ctxname = cfg.current_context
         c = cfg.contexts.get(ctxname, {})
@@ -391,3 +391,121 @@ def cmd_describe(ctx: Ctx) -> None:
 def _unused(*_: Any) -> None:
     check_format("")
     split_format("")
+
+
+# ---- config writers --------------------------------------------------------------------------------
+
+def _read_embedded(ctx: Ctx, path: str, what: str) -> str:
+    import base64
+
+    full = path if path.startswith("/") else f"{ctx.kubectl.cwd.rstrip('/')}/{path}"
+    try:
+        return base64.b64encode(ctx.kubectl.files.read(full)).decode()
+    except OSError:
+        raise CommandError(f"error: error reading {what} data from {path}: open {path}: no such file or "
+                           "directory") from None
+
+
+def cmd_config_set_credentials(ctx: Ctx) -> None:
+    if len(ctx.args) != 1:
+        raise CommandError("error: Unexpected args: " + str(ctx.args) if ctx.args else
+                           "error: you must specify a non-empty user name")
+    name = ctx.args[0]
+    cfg = ctx.kubectl.config
+    entry = dict(cfg.users.get(name) or {})
+    embed = bool(ctx.flag("embed-certs"))
+    for flag, key in (("client-certificate", "client-certificate"), ("client-key", "client-key")):
+        path = ctx.parsed.flags.get(flag)
+        if path:
+            if embed:
+                entry.pop(key, None)
+                entry[f"{key}-data"] = _read_embedded(ctx, path, key)
+            else:
+                entry.pop(f"{key}-data", None)
+                entry[key] = path if path.startswith("/") else f"{ctx.kubectl.cwd.rstrip('/')}/{path}"
+    for flag in ("token", "username", "password"):
+        v = ctx.parsed.flags.get(flag)
+        if v:
+            entry[flag] = v
+    cfg.users[name] = entry
+    ctx.out(f'User "{name}" set.\n')
+
+
+def cmd_config_set_cluster(ctx: Ctx) -> None:
+    if len(ctx.args) != 1:
+        raise CommandError("error: you must specify a non-empty cluster name")
+    name = ctx.args[0]
+    cfg = ctx.kubectl.config
+    entry = dict(cfg.clusters.get(name) or {})
+    if ctx.parsed.flags.get("server"):
+        entry["server"] = ctx.parsed.flags["server"]
+    ca = ctx.parsed.flags.get("certificate-authority")
+    if ca:
+        if ctx.flag("embed-certs"):
+            entry["certificate-authority-data"] = _read_embedded(ctx, ca, "certificate-authority")
+        else:
+            entry["certificate-authority"] = ca
+    if ctx.changed("insecure-skip-tls-verify"):
+        entry["insecure-skip-tls-verify"] = bool(ctx.flag("insecure-skip-tls-verify"))
+    cfg.clusters[name] = entry
+    ctx.out(f'Cluster "{name}" set.\n')
+
+
+def _config_path(cfg: Any, prop: str) -> tuple[dict[str, Any], str]:
+    parts = prop.split(".")
+    tables = {"clusters": cfg.clusters, "users": cfg.users, "contexts": cfg.contexts}
+    if len(parts) < 3 or parts[0] not in tables:
+        if prop == "current-context":
+            return {}, "current-context"
+        raise CommandError(f"error: invalid property name: {prop}" if False else
+                           f'error: unable to locate path {prop}')
+    entry = tables[parts[0]].setdefault(parts[1], {})
+    for p in parts[2:-1]:
+        entry = entry.setdefault(p, {})
+    return entry, parts[-1]
+
+
+def cmd_config_set(ctx: Ctx) -> None:
+    if len(ctx.args) != 2:
+        raise CommandError("error: Unexpected args: " + str(ctx.args))
+    prop, value = ctx.args
+    cfg = ctx.kubectl.config
+    entry, key = _config_path(cfg, prop)
+    if key == "current-context" and not entry:
+        cfg.current_context = value
+    else:
+        entry[key] = value
+    ctx.out(f'Property "{prop}" set.\n')
+
+
+def cmd_config_unset(ctx: Ctx) -> None:
+    if len(ctx.args) != 1:
+        raise CommandError("error: Unexpected args: " + str(ctx.args))
+    prop = ctx.args[0]
+    cfg = ctx.kubectl.config
+    entry, key = _config_path(cfg, prop)
+    if key == "current-context" and not entry:
+        cfg.current_context = ""
+    elif key in entry:
+        del entry[key]
+    else:
+        raise CommandError(f'error: current map key "{key}" is invalid')
+    ctx.out(f'Property "{prop}" unset.\n')
+
+
+def cmd_config_delete_user(ctx: Ctx) -> None:
+    cfg = ctx.kubectl.config
+    for n in ctx.args:
+        if n not in cfg.users:
+            raise CommandError(f'error: cannot delete user {n}, not in kubeconfig')
+        del cfg.users[n]
+        ctx.out(f"deleted user {n} from kubeconfig\n")
+
+
+def cmd_config_delete_cluster(ctx: Ctx) -> None:
+    cfg = ctx.kubectl.config
+    for n in ctx.args:
+        if n not in cfg.clusters:
+            raise CommandError(f"error: cannot delete cluster {n}, not in kubeconfig")
+        del cfg.clusters[n]
+        ctx.out(f"deleted cluster {n} from kubeconfig\n")

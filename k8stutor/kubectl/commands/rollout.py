@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ...engine.controllers.deployment import equal_ignore_hash, template_without_hash
 from ...engine.errors import StatusError
 from ...engine.registry import ResourceType
 from ...engine.store import DELETED, Event, clone
@@ -27,7 +28,6 @@ Target = tuple[ResourceType, str, str | None]
 
 CHANGE_CAUSE = "kubernetes.io/change-cause"
 REVISION = "deployment.kubernetes.io/revision"
-HASH_LABEL = "pod-template-hash"
 RESTARTED_AT = "kubectl.kubernetes.io/restartedAt"
 # kubectl's annotationsToSkip for rollback (polymorphichelpers/rollback.go).
 ANNOTATIONS_TO_SKIP = frozenset(
@@ -120,23 +120,6 @@ def print_template(template: Any) -> str:
     return raw.getvalue()
 
 
-def _strip_empty(v: Any) -> Any:
-    if isinstance(v, dict):
-        out = {k: _strip_empty(x) for k, x in v.items()}
-        return {k: x for k, x in out.items() if x not in ({}, [], None, "")}
-    if isinstance(v, list):
-        return [_strip_empty(x) for x in v]
-    return v
-
-
-def _without_hash(t: Any) -> Any:
-    t = clone(t if isinstance(t, dict) else {})
-    labels = (t.get("metadata") or {}).get("labels")
-    if isinstance(labels, dict):
-        labels.pop(HASH_LABEL, None)
-    return t
-
-
 class DeploymentRollout(RolloutHandler):
     """Deployments: status viewer, history viewer, rollbacker, pauser, resumer, restarter."""
 
@@ -220,11 +203,9 @@ class DeploymentRollout(RolloutHandler):
                 "you cannot rollback a paused deployment; resume it first with 'kubectl rollout "
                 "resume' and try again"
             )
-        if _strip_empty(_without_hash(template)) == _strip_empty(_without_hash(dep["spec"].get("template"))):
+        if equal_ignore_hash(template, dep["spec"].get("template")):
             return f"skipped rollback (current template already matches revision {to_revision})"
-        labels = (template.get("metadata") or {}).get("labels")
-        if isinstance(labels, dict):
-            labels.pop(HASH_LABEL, None)
+        template = template_without_hash(template)
         annotations: dict[str, str] = {}
         dep_ann = dep["metadata"].get("annotations") or {}
         for k in ANNOTATIONS_TO_SKIP:
@@ -284,7 +265,83 @@ class DeploymentRollout(RolloutHandler):
         return {"spec": {"template": {"metadata": {"annotations": {RESTARTED_AT: rfc3339(now)}}}}}
 
 
-HANDLERS: dict[str, RolloutHandler] = {"deployments.apps": DeploymentRollout()}
+class DaemonSetRollout(RolloutHandler):
+    """DaemonSets: the status viewer (polymorphichelpers ``DaemonSetStatusViewer``)."""
+
+    kind = "DaemonSet"
+
+    def status(self, obj: Obj, revision: int) -> tuple[str, bool]:
+        spec, status = obj.get("spec") or {}, obj.get("status") or {}
+        if (spec.get("updateStrategy") or {}).get("type") != "RollingUpdate":
+            raise RolloutError("rollout status is only available for RollingUpdate strategy type")
+        name = obj["metadata"]["name"]
+        if int(obj["metadata"].get("generation") or 0) <= int(status.get("observedGeneration") or 0):
+            updated = int(status.get("updatedNumberScheduled") or 0)
+            desired = int(status.get("desiredNumberScheduled") or 0)
+            available = int(status.get("numberAvailable") or 0)
+            if updated < desired:
+                return (
+                    f'Waiting for daemon set "{name}" rollout to finish: {updated} out of {desired} new pods '
+                    "have been updated...\n",
+                    False,
+                )
+            if available < desired:
+                return (
+                    f'Waiting for daemon set "{name}" rollout to finish: {available} of {desired} updated pods '
+                    "are available...\n",
+                    False,
+                )
+            return f'daemon set "{name}" successfully rolled out\n', True
+        return "Waiting for daemon set spec update to be observed...\n", False
+
+
+class StatefulSetRollout(RolloutHandler):
+    """StatefulSets: the status viewer (polymorphichelpers ``StatefulSetStatusViewer``)."""
+
+    kind = "StatefulSet"
+
+    def status(self, obj: Obj, revision: int) -> tuple[str, bool]:
+        spec, status = obj.get("spec") or {}, obj.get("status") or {}
+        strategy = spec.get("updateStrategy") or {}
+        if strategy.get("type") != "RollingUpdate":
+            raise RolloutError("rollout status is only available for RollingUpdate strategy type")
+        observed = int(status.get("observedGeneration") or 0)
+        if observed == 0 or int(obj["metadata"].get("generation") or 0) > observed:
+            return "Waiting for statefulset spec update to be observed...\n", False
+        replicas = spec.get("replicas")
+        ready = int(status.get("readyReplicas") or 0)
+        if replicas is not None and ready < int(replicas):
+            return f"Waiting for {int(replicas) - ready} pods to be ready...\n", False
+        updated = int(status.get("updatedReplicas") or 0)
+        ru = strategy.get("rollingUpdate")
+        if isinstance(ru, dict):
+            if replicas is not None and ru.get("partition") is not None:
+                want = int(replicas) - int(ru["partition"])
+                if updated < want:
+                    return (
+                        f"Waiting for partitioned roll out to finish: {updated} out of {want} new pods have "
+                        "been updated...\n",
+                        False,
+                    )
+            return f"partitioned roll out complete: {updated} new pods have been updated...\n", True
+        if status.get("updateRevision") != status.get("currentRevision"):
+            return (
+                f"waiting for statefulset rolling update to complete {updated} pods at revision "
+                f"{status.get('updateRevision') or ''}...\n",
+                False,
+            )
+        return (
+            f"statefulset rolling update complete {int(status.get('currentReplicas') or 0)} pods at revision "
+            f"{status.get('currentRevision') or ''}...\n",
+            True,
+        )
+
+
+HANDLERS: dict[str, RolloutHandler] = {
+    "deployments.apps": DeploymentRollout(),
+    "daemonsets.apps": DaemonSetRollout(),
+    "statefulsets.apps": StatefulSetRollout(),
+}
 
 
 def register_handler(group_resource: str, handler: RolloutHandler) -> None:

@@ -7,6 +7,7 @@ import binascii
 from typing import Any
 
 from k8stutor.engine.errors import StatusError
+from k8stutor.engine.quantity import Quantity
 
 from .common import (
     DescribeClient,
@@ -29,7 +30,6 @@ from .common import (
     str_map,
 )
 from .pod import pod_requests_and_limits, resource_list
-from .quantity import Quantity
 from .tabwriter import LEVEL_0, LEVEL_1, LEVEL_2, PrefixWriter
 
 # --- Service / Endpoints -------------------------------------------------------------------------------------

@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from k8stutor.engine.quantity import Quantity, QuantityError
+
 from .common import (
     MIRROR_POD_ANNOTATION,
     DescribeClient,
@@ -27,7 +29,6 @@ from .common import (
     str_map,
     string_or_none,
 )
-from .quantity import Quantity, QuantityError
 from .tabwriter import LEVEL_0, LEVEL_1, LEVEL_2, LEVEL_3, PrefixWriter
 
 # --- resources / QoS -----------------------------------------------------------------------------------------

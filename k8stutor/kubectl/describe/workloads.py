@@ -239,3 +239,115 @@ def describe_deployment(api: DescribeClient, dep: dict, now: float, w: PrefixWri
         w.write(LEVEL_0, f"OldReplicaSets:\t{_rs_summary(old)}\n")
         w.write(LEVEL_0, f"NewReplicaSet:\t{_rs_summary([new] if new is not None else [])}\n")
     describe_events(events, w, now)
+
+
+# --- batch describers (describe.go ``describeJob``, ``describeCronJob``) ----
+
+
+def _cap_indexes_list_or_none(indexes: str, soft_limit: int) -> str:
+    if not indexes:
+        return "<none>"
+    ix = soft_limit
+    while ix < len(indexes) and indexes[ix] != ",":
+        ix += 1
+    if ix >= len(indexes):
+        return indexes
+    return indexes[: ix + 1] + "..."
+
+
+def describe_job(api: DescribeClient, job: dict, now: float, w: PrefixWriter) -> None:
+    """``describeJob``."""
+    from k8stutor.engine.timeutil import human_duration
+
+    meta, spec, status = d(job, "metadata"), d(job, "spec"), d(job, "status")
+    events = events_for(api, "Job", job)
+    w.write(LEVEL_0, f"Name:\t{s(meta, 'name')}\n")
+    w.write(LEVEL_0, f"Namespace:\t{s(meta, 'namespace')}\n")
+    w.write(LEVEL_0, f"Selector:\t{label_selector_string(spec.get('selector'))}\n")
+    print_labels_multiline(w, "Labels", meta.get("labels"))
+    print_annotations_multiline(w, "Annotations", meta.get("annotations"))
+    controlled_by = print_controller(job)
+    if controlled_by:
+        w.write(LEVEL_0, f"Controlled By:\t{controlled_by}\n")
+    if spec.get("parallelism") is not None:
+        w.write(LEVEL_0, f"Parallelism:\t{i(spec, 'parallelism')}\n")
+    if spec.get("completions") is not None:
+        w.write(LEVEL_0, f"Completions:\t{i(spec, 'completions')}\n")
+    else:
+        w.write(LEVEL_0, "Completions:\t<unset>\n")
+    if spec.get("completionMode") is not None:
+        w.write(LEVEL_0, f"Completion Mode:\t{s(spec, 'completionMode')}\n")
+    if spec.get("suspend") is not None:
+        w.write(LEVEL_0, f"Suspend:\t{go_value(bool(spec.get('suspend')))}\n")
+    if spec.get("backoffLimit") is not None:
+        w.write(LEVEL_0, f"Backoff Limit:\t{i(spec, 'backoffLimit')}\n")
+    if spec.get("ttlSecondsAfterFinished") is not None:
+        w.write(LEVEL_0, f"TTL Seconds After Finished:\t{i(spec, 'ttlSecondsAfterFinished')}\n")
+    start, done = status.get("startTime"), status.get("completionTime")
+    if start:
+        w.write(LEVEL_0, f"Start Time:\t{fmt_time(start)}\n")
+    if done:
+        w.write(LEVEL_0, f"Completed At:\t{fmt_time(done)}\n")
+    t0 = parse_rfc3339(start) if isinstance(start, str) else None
+    t1 = parse_rfc3339(done) if isinstance(done, str) else None
+    if t0 is not None and t1 is not None:
+        w.write(LEVEL_0, f"Duration:\t{human_duration(t1 - t0)}\n")
+    if spec.get("activeDeadlineSeconds") is not None:
+        w.write(LEVEL_0, f"Active Deadline Seconds:\t{i(spec, 'activeDeadlineSeconds')}s\n")
+    active, ok, bad = i(status, "active"), i(status, "succeeded"), i(status, "failed")
+    if status.get("ready") is None:
+        w.write(LEVEL_0, f"Pods Statuses:\t{active} Active / {ok} Succeeded / {bad} Failed\n")
+    else:
+        w.write(
+            LEVEL_0,
+            f"Pods Statuses:\t{active} Active ({i(status, 'ready')} Ready) / {ok} Succeeded / {bad} Failed\n",
+        )
+    if s(spec, "completionMode") == "Indexed":
+        w.write(
+            LEVEL_0, f"Completed Indexes:\t{_cap_indexes_list_or_none(s(status, 'completedIndexes'), 50)}\n"
+        )
+    describe_pod_template(spec.get("template"), w)
+    describe_events(events, w, now)
+
+
+def describe_cron_job(api: DescribeClient, cj: dict, now: float, w: PrefixWriter) -> None:
+    """``describeCronJob`` (with ``describeJobTemplate`` and ``printActiveJobs``)."""
+    meta, spec, status = d(cj, "metadata"), d(cj, "spec"), d(cj, "status")
+    events = events_for(api, "CronJob", cj)
+    w.write(LEVEL_0, f"Name:\t{s(meta, 'name')}\n")
+    w.write(LEVEL_0, f"Namespace:\t{s(meta, 'namespace')}\n")
+    print_labels_multiline(w, "Labels", meta.get("labels"))
+    print_annotations_multiline(w, "Annotations", meta.get("annotations"))
+    w.write(LEVEL_0, f"Schedule:\t{s(spec, 'schedule')}\n")
+    w.write(LEVEL_0, f"Concurrency Policy:\t{s(spec, 'concurrencyPolicy')}\n")
+    suspend = spec.get("suspend")
+    w.write(LEVEL_0, f"Suspend:\t{'<unset>' if suspend is None else ('True' if suspend else 'False')}\n")
+    for key, title in (
+        ("successfulJobsHistoryLimit", "Successful Job History Limit"),
+        ("failedJobsHistoryLimit", "Failed Job History Limit"),
+    ):
+        w.write(LEVEL_0, f"{title}:\t{i(spec, key) if spec.get(key) is not None else '<unset>'}\n")
+    if spec.get("startingDeadlineSeconds") is not None:
+        w.write(LEVEL_0, f"Starting Deadline Seconds:\t{i(spec, 'startingDeadlineSeconds')}s\n")
+    else:
+        w.write(LEVEL_0, "Starting Deadline Seconds:\t<unset>\n")
+    jspec = d(d(spec, "jobTemplate"), "spec")
+    if isinstance(jspec.get("selector"), dict):
+        w.write(LEVEL_0, f"Selector:\t{label_selector_string(jspec.get('selector'))}\n")
+    else:
+        w.write(LEVEL_0, "Selector:\t<unset>\n")
+    for key, title in (("parallelism", "Parallelism"), ("completions", "Completions")):
+        w.write(LEVEL_0, f"{title}:\t{i(jspec, key) if jspec.get(key) is not None else '<unset>'}\n")
+    if jspec.get("activeDeadlineSeconds") is not None:
+        w.write(LEVEL_0, f"Active Deadline Seconds:\t{i(jspec, 'activeDeadlineSeconds')}s\n")
+    describe_pod_template(jspec.get("template"), w)
+    last = status.get("lastScheduleTime")
+    w.write(LEVEL_0, f"Last Schedule Time:\t{fmt_time(last) if last else '<unset>'}\n")
+    w.write(LEVEL_0, "Active Jobs:\t")
+    jobs = [j for j in lst(status, "active") if isinstance(j, dict)]
+    if not jobs:
+        w.write_line("<none>")
+    else:
+        w.write(LEVEL_0, ", ".join(s(j, "name") for j in jobs))
+        w.write_line("")
+    describe_events(events, w, now)

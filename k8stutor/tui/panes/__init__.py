@@ -8,8 +8,12 @@ from __future__ import annotations
 
 from .base import Pane
 from .cluster import ClusterPane
+from .config import ConfigPane
 from .events import EventsPane
+from .helm import HelmPane
+from .network import NetworkPane
 from .scheduler import SchedulerPane
+from .services import ServicesPane
 from .workloads import WorkloadsPane
 
 # (tab id, tab title, pane class) in tab order.
@@ -18,6 +22,21 @@ PANES: list[tuple[str, str, type[Pane]]] = [
     ("workloads", "Workloads", WorkloadsPane),
     ("events", "Events", EventsPane),
     ("scheduler", "Scheduler", SchedulerPane),
+    ("services", "Services", ServicesPane),
+    ("network", "Network", NetworkPane),
+    ("config", "Config", ConfigPane),
+    ("helm", "Helm", HelmPane),
 ]
 
-__all__ = ["PANES", "Pane", "ClusterPane", "WorkloadsPane", "EventsPane", "SchedulerPane"]
+__all__ = [
+    "PANES",
+    "Pane",
+    "ClusterPane",
+    "WorkloadsPane",
+    "EventsPane",
+    "SchedulerPane",
+    "ServicesPane",
+    "NetworkPane",
+    "ConfigPane",
+    "HelmPane",
+]

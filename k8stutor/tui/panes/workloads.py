@@ -16,6 +16,26 @@ from ..widgets.rowlist import Row, RowList
 from .base import Pane, pad, status_style, table_cells
 
 COLUMNS = [("NAME", 42), ("READY", 6), ("STATUS", 20), ("RESTARTS", 8), ("AGE", 6), ("NODE", 14), ("IP", 15)]
+# The columns after NAME keep their width (NODE fits the longest node name); NAME takes what is left.
+MIN_NAME = 24
+MAX_NAME = 48
+
+
+def fit_columns(total: int, node_width: int, longest_name: int) -> list[tuple[str, int]]:
+    """Column widths for a pane ``total`` cells wide: every column but NAME whole, NAME shrinks first."""
+    rest = [
+        ("READY", 5),
+        ("STATUS", 17),
+        ("RESTARTS", 8),
+        ("AGE", 5),
+        ("NODE", max(4, node_width)),
+        ("IP", 13),
+    ]
+    fixed = sum(w + 1 for _, w in rest)
+    name = max(MIN_NAME, min(MAX_NAME, longest_name, total - fixed - 1))
+    return [("NAME", name), *rest]
+
+
 # Top-level kinds in the order they are listed, with the kinds they own.
 OWNERS = [
     ("deployments.apps", "deployment.apps"),
@@ -76,14 +96,19 @@ class WorkloadsPane(Pane):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._cluster: Any = None
+        self._state: tuple[Any, ...] | None = None
+        self._changes = 0
+        self._watches: list[Any] = []
+        self._watched: Any = None
         self.count = 0
+        self.columns: list[tuple[str, int]] = list(COLUMNS)
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="filters"):
             yield Input(placeholder="namespace (all)", id="wl-namespace", classes="filter")
             yield Input(placeholder="label selector, e.g. app=web", id="wl-labels", classes="filter")
             yield Static("", id="wl-count", classes="count")
-        yield Static(self.header_text(COLUMNS), classes="pane-header")
+        yield Static(self.header_text(self.columns), id="wl-header", classes="pane-header")
         yield RowList(id="wl-rows", empty="no workloads match")
 
     # ---- data ------------------------------------------------------------------------------------
@@ -91,6 +116,18 @@ class WorkloadsPane(Pane):
         self._cluster = cluster
         ns = self.query_one("#wl-namespace", Input).value.strip() or None
         selector = self.query_one("#wl-labels", Input).value.strip() or None
+        width = self.query_one(RowList).size.width or self.size.width or 120
+        # No write to a workload kind since the last build (only time moved, or other kinds changed): the
+        # rows stand and the visible ones re-render their AGE. The bridge's generation moves on restores
+        # (undo, reset, sim load), which the store does not report to watches.
+        self._watch(cluster)
+        bridge = getattr(self.screen, "bridge", None)
+        state = (id(cluster), self._changes, getattr(bridge, "generation", 0), ns, selector, width)
+        rowlist = self.query_one(RowList)
+        if state == self._state and rowlist.rows:
+            rowlist.rerender()
+            return
+        self._state = None
         api, registry = cluster.api, cluster.registry
         now = cluster.now()
         try:
@@ -135,9 +172,22 @@ class WorkloadsPane(Pane):
                 continue
             by_ns[p["metadata"].get("namespace", "")].append(("pods", p))
 
+        node_width = max((len(n["metadata"]["name"]) for n in api.list_objects("nodes")), default=4)
+        longest = max(
+            (len(prefixes[r]) + 1 + len(o["metadata"]["name"]) for r, lst in objs.items() for o in lst),
+            default=0,
+        )
+        longest = max(longest, max((5 + len(p["metadata"]["name"]) for p in pods), default=0)) + 4
+        columns = fit_columns(width, node_width, longest)
+        if columns != self.columns:
+            self.columns = columns
+            self.query_one("#wl-header", Static).update(self.header_text(columns))
+
+        widths = [w for _, w in columns]
+
         def add(res: str, obj: dict[str, Any], depth: int, last: bool) -> None:
             key = (res, obj["metadata"].get("namespace", ""), obj["metadata"]["name"])
-            rows.append(Row(key, self._renderer(rts[res], res, prefixes[res], obj, depth, last, now)))
+            rows.append(Row(key, self._renderer(rts[res], res, prefixes[res], obj, depth, last, now, widths)))
             kids = children.get(obj["metadata"]["uid"], ())
             for i, (cres, child) in enumerate(kids):
                 add(cres, child, depth + 1, i == len(kids) - 1)
@@ -148,33 +198,71 @@ class WorkloadsPane(Pane):
             for res, o in by_ns.get(n, ()):
                 add(res, o, 0, False)
         self.count = len(pods)
-        self.query_one(RowList).set_rows(rows, width=sum(w + 1 for _, w in COLUMNS))
+        rowlist.set_rows(rows, width=sum(w + 1 for _, w in columns))
         self.query_one("#wl-count", Static).update(f"{len(pods)} pods")
+        self._state = state
 
     def _renderer(
-        self, rt: Any, res: str, prefix: str, obj: dict[str, Any], depth: int, last: bool, now: float
+        self,
+        rt: Any,
+        res: str,
+        prefix: str,
+        obj: dict[str, Any],
+        depth: int,
+        last: bool,
+        now: float,
+        widths: list[int],
     ) -> Any:
         def render() -> Text:
-            cells = table_cells(rt, obj, now)
+            # The clock at render time: a row drawn later (scrolled to, or re-rendered) shows its current age.
+            cells = table_cells(rt, obj, self._cluster.now() if self._cluster is not None else now)
             ready, status, restarts = summary(res, cells)
             branch = ("    " * (depth - 1) + ("└─ " if last else "├─ ")) if depth else ""
             name = branch + f"{prefix}/{obj['metadata']['name']}"
             t = Text()
-            t.append(pad(name, COLUMNS[0][1]) + " ", style="bold" if depth == 0 else "")
-            t.append(pad(ready, COLUMNS[1][1]) + " ")
+            t.append(pad(name, widths[0]) + " ", style="bold" if depth == 0 else "")
+            t.append(pad(ready, widths[1]) + " ")
             st = status_style(status) if res == "pods" else ""
             if res == "pods" and obj["metadata"].get("deletionTimestamp"):
                 st = "magenta"
-            t.append(pad(status, COLUMNS[2][1]) + " ", style=st)
-            t.append(pad(restarts, COLUMNS[3][1]) + " ")
-            t.append(pad(cells.get("Age", ""), COLUMNS[4][1]) + " ")
-            t.append(pad(cells.get("Node", "") if res == "pods" else "", COLUMNS[5][1]) + " ")
+            if res == "pods" or restarts:
+                t.append(pad(status, widths[2]) + " ", style=st)
+                t.append(pad(restarts, widths[3]) + " ")
+            else:  # a controller's summary may use the (empty) RESTARTS column too
+                t.append(pad(status, widths[2] + 1 + widths[3]) + " ", style=st)
+            t.append(pad(cells.get("Age", ""), widths[4]) + " ")
+            t.append(pad(cells.get("Node", "") if res == "pods" else "", widths[5]) + " ")
             t.append(cells.get("IP", "") if res == "pods" else "")
             return t
 
         return render
 
+    def _watch(self, cluster: Any) -> None:
+        """Count writes to the kinds this pane shows (store watches: a counter bump per write)."""
+        if self._watched is cluster:
+            return
+        self._stop_watches()
+        self._watched = cluster
+        for res in ("pods", *(r for r, _ in OWNERS)):
+            self._watches.append(cluster.store.watch(res, callback=self._bump))
+
+    def _bump(self, ev: Any) -> None:
+        self._changes += 1
+
+    def _stop_watches(self) -> None:
+        for w in self._watches:
+            w.stop()
+        self._watches = []
+        self._watched = None
+
+    def on_unmount(self) -> None:
+        self._stop_watches()
+
     # ---- interaction -----------------------------------------------------------------------------
+    def on_resize(self, event: Any) -> None:
+        if self._cluster is not None and self.display:
+            self.refresh_from(self._cluster)
+
     def on_input_changed(self, event: Input.Changed) -> None:
         if self._cluster is not None:
             self.refresh_from(self._cluster)

@@ -45,16 +45,17 @@ class WelcomeScreen(Screen[None]):
         options: list[Option] = []
         if self.autosave and os.path.exists(self.autosave):
             options.append(Option("Resume the sandbox where you left it (autosaved)", id="resume"))
+        options.append(Option(Text.assemble(("Lessons ", "bold"), "- guided exercises"), id="lessons"))
         for name in PRESETS:
             desc = get_preset(name).description
             options.append(
                 Option(
-                    Text.assemble(("Sandbox: ", "bold"), (name, "bold cyan"), f" — {desc}"),
+                    # Spaces end a span rather than start one (some renderers drop a span's leading spaces).
+                    Text.assemble(("Sandbox: ", "bold"), (name + " ", "bold cyan"), f"- {desc}"),
                     id=f"preset:{name}",
                 )
             )
         options.append(Option("Load a saved cluster (state file)…", id="load"))
-        options.append(Option("Lessons — guided exercises (arriving soon)", id="lessons"))
         options.append(Option("Quit", id="quit"))
         with Vertical(id="welcome-box"):
             yield Static(Text(LOGO.strip("\n"), style="bold cyan"), id="logo")
@@ -72,7 +73,14 @@ class WelcomeScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one(OptionList).focus()
+        menu = self.query_one(OptionList)
+        menu.focus()
+        # Enter straight away opens the sandbox (or resumes it); the Lessons line sits above it.
+        ids = [menu.get_option_at_index(i).id for i in range(menu.option_count)]
+        for wanted in ("resume", "preset:classroom"):
+            if wanted in ids:
+                menu.highlighted = ids.index(wanted)
+                break
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         oid = event.option.id or ""
@@ -87,7 +95,9 @@ class WelcomeScreen(Screen[None]):
             box.remove_class("hidden")
             box.focus()
         elif oid == "lessons":
-            self.notify("Lesson packs arrive soon; the sandbox is open for free play.", title="Lessons")
+            from .lesson_picker import LessonPickerScreen
+
+            self.app.push_screen(LessonPickerScreen())
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         path = event.value.strip()

@@ -48,9 +48,12 @@ class WorkspaceScreen(Screen[None]):
         Binding("ctrl+q", "app.quit", "Quit"),
     ]
 
-    def __init__(self, session: Session, *, paused: bool = False, autosave: bool = True) -> None:
+    def __init__(
+        self, session: Session, *, paused: bool = False, autosave: bool = True, lesson: Any = None
+    ) -> None:
         super().__init__()
         self.session = session
+        self.lesson = lesson  # a k8stutor.lessons.LessonRunner when a lesson is open
         self.bridge = ClusterBridge(session.cluster)
         self.pacer = Pacer(session.cluster, paused=paused)
         self.autosave_enabled = autosave and bool(session.autosave)
@@ -72,7 +75,12 @@ class WorkspaceScreen(Screen[None]):
                     with TabPane(title, id=f"tab-{pane_id}"):
                         yield cls(id=f"pane-{pane_id}")
             with VerticalScroll(id="side"):
-                yield Static(Markdown(CHEAT_SHEET), id="cheatsheet")
+                if self.lesson is not None:
+                    from ..lesson_panel import LessonPanel
+
+                    yield LessonPanel(self.lesson, id="lesson-panel")
+                else:
+                    yield Static(Markdown(CHEAT_SHEET), id="cheatsheet")
         with Vertical(id="console"):
             yield OutputLog(id="output")
             yield Prompt(history=list(self.session.history), completer=self.session.completions, id="prompt")
@@ -118,9 +126,14 @@ class WorkspaceScreen(Screen[None]):
         t.append(f"  {c.preset_name} cluster  ", style="bold")
         t.append(rfc3339(c.now()).replace("T", " ").replace("Z", ""), style="bold cyan")
         t.append("   ")
-        t.append(self.pacer.label(), style="bold yellow" if self.pacer.paused else "bold green")
+        label_style = "bold yellow" if self.pacer.paused else "bold green"
         if self.session.can_undo():
-            t.append("   F8 undo", style="dim")
+            # The gap belongs to the label's span: a span that starts with spaces is drawn without them by
+            # some renderers (and the ⏸ glyph is wide in many fonts), which printed "⏸ pausedF8 undo".
+            t.append(self.pacer.label() + "   ", style=label_style)
+            t.append("F8 undo", style="dim")
+        else:
+            t.append(self.pacer.label(), style=label_style)
         if t.plain != self._clock_text:
             self._clock_text = t.plain
             self.query_one("#clockbar", Static).update(t, layout=False)
@@ -129,6 +142,10 @@ class WorkspaceScreen(Screen[None]):
 
     def on_cluster_changed(self, message: ClusterChanged) -> None:
         self.refresh_panes()
+        if self.lesson is not None:
+            from ..lesson_panel import LessonPanel
+
+            self.query_one(LessonPanel).refresh_goal()
 
     def refresh_panes(self, force: bool = False) -> None:
         """Re-read the cluster into the visible pane, no more often than its cost allows."""
@@ -190,6 +207,11 @@ class WorkspaceScreen(Screen[None]):
         if line.strip() in ("exit", "quit", "logout"):
             self.app.exit()
             return CommandOutcome(line, "", "", 0)
+        if self.lesson is not None:
+            from ..lesson_panel import handle_line
+
+            if handle_line(self, line):
+                return CommandOutcome(line, "", "", 0)
         log.show_command(line)
         out = self.session.run(line)
         if out.action == "clear":
@@ -202,9 +224,26 @@ class WorkspaceScreen(Screen[None]):
             self.app.push_screen(ExecScreen(self.session, **out.payload))
         else:
             log.show_outcome(out)
+            if line.split()[:2] == ["sim", "trace"]:
+                self._animate_trace(line)
+        if self.lesson is not None and not out.action:
+            from ..lesson_panel import after_command
+
+            after_command(self, out)
         self.after_change()
         self.post_message(CommandExecuted(out))
         return out
+
+    def _animate_trace(self, line: str) -> None:
+        """``sim trace FROM TO`` at the prompt also plays hop by hop in the Network pane."""
+        from ..panes.network import NetworkPane
+
+        try:
+            argv = shlex.split(line)[2:]
+        except ValueError:
+            return
+        if self.query_one(NetworkPane).start_trace(argv):
+            self.query_one(TabbedContent).active = "tab-network"
 
     def show_outcome(self, out: CommandOutcome, echo: bool = True) -> None:
         """Show a command that ran elsewhere (the editor, the palette) in the log."""
@@ -235,6 +274,9 @@ class WorkspaceScreen(Screen[None]):
     # ---- panes -----------------------------------------------------------------------------------
     def on_object_selected(self, message: ObjectSelected) -> None:
         if message.resource == "pods":
+            from ..panes.network import NetworkPane
+
+            self.query_one(NetworkPane).pick_pod(message.namespace, message.name)
             sched = self.query_one(SchedulerPane)
             sched.pod = (message.namespace, message.name)
             if self.query_one(TabbedContent).active == "tab-scheduler":

@@ -95,6 +95,11 @@ class RowList(ScrollView, can_focus=True):
         self.virtual_size = Size(max(width, self.size.width), len(rows))
         self.refresh()
 
+    def rerender(self) -> None:
+        """Draw the visible rows again from their render functions (the rows themselves stand)."""
+        self._cache.clear()
+        self.refresh()
+
     @property
     def current_key(self) -> Any:
         if 0 <= self.cursor < len(self.rows):

@@ -981,10 +981,12 @@ def _posix_classes(pat: str) -> str:
 
 def u_grep(ctx: CommandContext) -> int:
     """`grep [-viqcEFonlhHwr] [-e PATTERN] PATTERN [FILE...]`."""
-    opts, rest, bad = _split_opts(ctx.argv, "viqcEFonlhHwrsx", "em")
+    opts, rest, bad = _split_opts(ctx.argv, "viqcEFonlhHwrsx", "emABC")
     if bad is not None:
         ctx.error(f"unrecognized option: {bad}")
         return 2
+    after = _to_int(opts.get("A", opts.get("C", "0")))
+    before = _to_int(opts.get("B", opts.get("C", "0")))
     if "e" in opts:
         pattern = opts["e"]
     elif rest:
@@ -1021,23 +1023,41 @@ def u_grep(ctx: CommandContext) -> int:
         count = 0
         out: list[str] = []
         label = "(standard input)" if name == "-" else name
-        for lineno, ln in enumerate(data.decode(errors="replace").split("\n"), 1):
-            if lineno > 1 and ln == "" and lineno == data.decode(errors="replace").count("\n") + 1:
-                break
+        text = data.decode(errors="replace")
+        lines = text.split("\n")
+        if len(lines) > 1 and lines[-1] == "":
+            lines.pop()
+        last_printed = 0  # line number of the last line written (context or match)
+        pending_after = 0
+        for lineno, ln in enumerate(lines, 1):
             m = rx.search(ln)
             if bool(m) == ("v" in opts):
+                if pending_after and not (max_count >= 0 and count > max_count):
+                    out.append(
+                        (label + "-" if show_name else "") + (f"{lineno}-" if "n" in opts else "") + ln
+                    )
+                    last_printed = lineno
+                    pending_after -= 1
                 continue
+            if max_count >= 0 and count >= max_count:
+                break
             count += 1
             any_match = True
             if "q" in opts:
                 return 0
+            if (after or before) and last_printed and lineno - before > last_printed + 1:
+                out.append("--")
+            for k in range(max(lineno - before, last_printed + 1, 1), lineno):
+                out.append(
+                    (label + "-" if show_name else "") + (f"{k}-" if "n" in opts else "") + lines[k - 1]
+                )
             prefix = (label + ":" if show_name else "") + (f"{lineno}:" if "n" in opts else "")
             if "o" in opts and "v" not in opts:
                 out.extend(prefix + mm.group(0) for mm in rx.finditer(ln) if mm.group(0))
             else:
                 out.append(prefix + ln)
-            if max_count >= 0 and count >= max_count:
-                break
+            last_printed = lineno
+            pending_after = after
         if "l" in opts:
             if count:
                 ctx.stdout.write(label + "\n")
@@ -1777,7 +1797,18 @@ def _child_io(ctx: CommandContext) -> IO:
 
 
 def u_base64(ctx: CommandContext) -> int:
-    """`base64 [-d] [-w COLS] [FILE]`."""
+    """`base64 [-d] [-w COLS] [FILE]` (coreutils' long options too on the bash-like workstation)."""
+    argv = []
+    for a in ctx.argv:
+        if a == "--decode":
+            a = "-d"
+        elif a == "--ignore-garbage":
+            a = "-i"
+        elif a.startswith("--wrap="):
+            argv += ["-w", a.split("=", 1)[1]]
+            continue
+        argv.append(a)
+    ctx.argv = argv
     opts, files, bad = _split_opts(ctx.argv, "di", "w")
     if bad is not None:
         return _bad_opt(ctx, bad)
