@@ -97,12 +97,13 @@ async def with_pods(n: int) -> dict[str, float]:
         await pilot.pause()
         refresh, tick = [], []
         for i in range(5):
-            # A write (any: the pane cannot know which rows it touches) makes the pane rebuild its rows.
+            # A write to a pod makes the pane rebuild its rows (it cannot know which rows a write touches).
             app.session.cluster.api.create(
                 {
                     "apiVersion": "v1",
-                    "kind": "ConfigMap",
-                    "metadata": {"name": f"bench-{i}", "namespace": "default"},
+                    "kind": "Pod",
+                    "metadata": {"name": f"bench-extra-{i}", "namespace": "default"},
+                    "spec": {"containers": [{"name": "c", "image": "nginx"}]},
                 }
             )
             t = time.perf_counter()

@@ -220,6 +220,26 @@ class Cluster:
                                {"name": "dns-tcp", "port": 53, "protocol": "TCP", "targetPort": 53},
                                {"name": "metrics", "port": 9153, "protocol": "TCP", "targetPort": 9153}]},
         })
+        # kubeadm's own objects, made with a side random stream so the main one (pod names, uids of what the
+        # learner creates) stays what it was for every seed.
+        main_rng = api.rng
+        api.rng = random.Random(f"kubeadm-{self.seed}")
+        try:
+            create({"apiVersion": "v1", "kind": "ConfigMap",
+                    "metadata": {"name": "kubeadm-config", "namespace": "kube-system"},
+                    "data": {"ClusterConfiguration": _kubeadm_cluster_configuration(master.ip)}})
+            create({"apiVersion": "v1", "kind": "ConfigMap",
+                    "metadata": {"name": "kubelet-config", "namespace": "kube-system"},
+                    "data": {"kubelet": _KUBELET_CONFIG}})
+            create({"apiVersion": "v1", "kind": "ConfigMap",
+                    "metadata": {"name": "cluster-info", "namespace": "kube-public"},
+                    "data": {"kubeconfig": _CLUSTER_INFO_KUBECONFIG.replace("MASTER_IP", master.ip)}})
+            for cs in ("controller-manager", "scheduler", "etcd-0"):
+                # Deprecated since v1.19 but still served: what `kubectl get componentstatuses` shows.
+                create({"apiVersion": "v1", "kind": "ComponentStatus", "metadata": {"name": cs},
+                        "conditions": [{"message": "ok", "status": "True", "type": "Healthy"}]})
+        finally:
+            api.rng = main_rng
         for sa_ns, sa in (("kube-system", "coredns"), ("kube-system", "kube-proxy"), ("kube-flannel", "flannel")):
             create({"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": sa, "namespace": sa_ns}})
         master_uid = self.store.get("nodes", "", master.name)["metadata"]["uid"]  # type: ignore[index]
@@ -649,6 +669,96 @@ def _flannel_daemonset() -> dict[str, Any]:
         },
     }
 
+
+def _kubeadm_cluster_configuration(ip: str) -> str:
+    return (
+        "apiServer: {}\n"
+        "apiVersion: kubeadm.k8s.io/v1beta4\n"
+        "caCertificateValidityPeriod: 87600h0m0s\n"
+        "certificateValidityPeriod: 8760h0m0s\n"
+        "certificatesDir: /etc/kubernetes/pki\n"
+        "clusterName: kubernetes\n"
+        f"controlPlaneEndpoint: {ip}:6443\n"
+        "controllerManager: {}\n"
+        "dns: {}\n"
+        "encryptionAlgorithm: RSA-2048\n"
+        "etcd:\n"
+        "  local:\n"
+        "    dataDir: /var/lib/etcd\n"
+        "imageRepository: registry.k8s.io\n"
+        "kind: ClusterConfiguration\n"
+        f"kubernetesVersion: {KUBE_VERSION}\n"
+        "networking:\n"
+        "  dnsDomain: cluster.local\n"
+        "  podSubnet: 10.244.0.0/16\n"
+        "  serviceSubnet: 10.96.0.0/12\n"
+        "proxy: {}\n"
+        "scheduler: {}\n"
+    )
+
+
+_KUBELET_CONFIG = """apiVersion: kubelet.config.k8s.io/v1beta1
+authentication:
+  anonymous:
+    enabled: false
+  webhook:
+    cacheTTL: 0s
+    enabled: true
+  x509:
+    clientCAFile: /etc/kubernetes/pki/ca.crt
+authorization:
+  mode: Webhook
+  webhook:
+    cacheAuthorizedTTL: 0s
+    cacheUnauthorizedTTL: 0s
+cgroupDriver: systemd
+clusterDNS:
+- 10.96.0.10
+clusterDomain: cluster.local
+containerRuntimeEndpoint: ""
+cpuManagerReconcilePeriod: 0s
+crashLoopBackOff: {}
+evictionPressureTransitionPeriod: 0s
+fileCheckFrequency: 0s
+healthzBindAddress: 127.0.0.1
+healthzPort: 10248
+httpCheckFrequency: 0s
+imageMaximumGCAge: 0s
+imageMinimumGCAge: 0s
+kind: KubeletConfiguration
+logging:
+  flushFrequency: 0
+  options:
+    json:
+      infoBufferSize: "0"
+    text:
+      infoBufferSize: "0"
+  verbosity: 0
+memorySwap: {}
+nodeStatusReportFrequency: 0s
+nodeStatusUpdateFrequency: 0s
+rotateCertificates: true
+runtimeRequestTimeout: 0s
+shutdownGracePeriod: 0s
+shutdownGracePeriodCriticalPods: 0s
+staticPodPath: /etc/kubernetes/manifests
+streamingConnectionIdleTimeout: 0s
+syncFrequency: 0s
+volumeStatsAggPeriod: 0s
+"""
+
+_CLUSTER_INFO_KUBECONFIG = """apiVersion: v1
+clusters:
+- cluster:
+    certificate-authority-data: LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCk1JSURCVENDQWUyZ0F3SUJBZ0lJSzhzdHV0b3IKLS0tLS1FTkQgQ0VSVElGSUNBVEUtLS0tLQo=
+    server: https://MASTER_IP:6443
+  name: ""
+contexts: null
+current-context: ""
+kind: Config
+preferences: {}
+users: null
+"""
 
 _KUBE_PROXY_KUBECONFIG = """apiVersion: v1
 kind: Config

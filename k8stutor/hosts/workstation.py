@@ -238,9 +238,35 @@ class Workstation:
             cmd = cmd[1:]
         handler = self.node_commands.get(cmd[0]) if cmd else None
         if handler is None:
-            ctx.stderr.write(f"bash: line 1: {cmd[0] if cmd else ''}: command not found\n")
-            return 127
+            return self._node_shell(ctx, host, cmd)
         return handler(ctx, host, cmd)
+
+    def _node_shell(self, ctx: CommandContext, host: str, cmd: list[str]) -> int:
+        """Anything else runs in a shell on the node's own (simulated) filesystem: cat, ls, hostname, ...
+        with the node commands (crictl, ip, iptables-save ...) still reachable inside it."""
+        node_cmds = self.node_commands
+
+        def wrap(name: str) -> Callable[[CommandContext], int]:
+            return lambda c: node_cmds[name](c, host, c.argv)
+
+        fs = self._node_fs(host)
+        for d in ("/root", "/tmp", "/etc"):
+            if not fs.exists(d):
+                fs.makedirs(d)
+        if not fs.exists("/etc/hostname"):
+            fs.write("/etc/hostname", f"{host}\n".encode())
+        from ..engine.network.commands import node_files
+
+        for path, text in node_files(self.cluster, host).items():
+            fs.makedirs(path.rsplit("/", 1)[0])
+            fs.write(path, text.encode())
+        shell = Shell(fs, commands={n: wrap(n) for n in node_cmds}, env={"HOME": "/root", "HOSTNAME": host,
+                                                                          "PATH": "/usr/sbin:/usr/bin:/sbin:/bin"},
+                      name="bash", clock=self.cluster.clock.now, cwd="/root", hostname=host)
+        res = shell.run(shlex.join(cmd), ctx.stdin)
+        ctx.stdout.write(res.stdout)
+        ctx.stderr.write(res.stderr)
+        return res.exit_code
 
     @property
     def node_commands(self) -> dict[str, Callable[[CommandContext, str, list[str]], int]]:

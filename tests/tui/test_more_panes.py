@@ -88,7 +88,8 @@ async def test_services_pane_shows_endpoints_not_ready_pods_the_diagnosis_and_th
         text = plain(pane.query_one("#svc-detail").content)
         assert f"web.default.svc.cluster.local → {ip}" in text
         assert "endpoints (2 ready of 3)" in text
-        assert "✗ 10.244.2.3" in text and "pod/slow" in text and "not ready" in text
+        slow_ip = app.session.cluster.api.peek("pods", "slow", "default")["status"]["podIP"]
+        assert f"✗ {slow_ip}" in text and "pod/slow" in text and "not ready" in text
         assert "why no traffic?" in text and "readiness probe failing or starting): slow" in text
         assert f"kube-proxy (iptables) on {pane.node}" in text
         nat = app.screen.run_line(f"ssh {pane.node} iptables-save -t nat").stdout.splitlines()

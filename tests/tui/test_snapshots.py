@@ -16,14 +16,21 @@ def test_welcome(snap_compare, tmp_path):
     assert snap_compare(app, terminal_size=(100, 30))
 
 
+async def _ready(pilot):
+    """The workspace is up and the prompt's cursor does not blink (the frame must not depend on the timer)."""
+    await wait_for_workspace(pilot)
+    pilot.app.screen.query_one(Prompt).cursor_blink = False
+
+
 def test_workspace_compact(snap_compare, tmp_path):
     """80×24: clock bar (paused), the Cluster pane's node boxes, the log, the prompt; no side panel."""
-    assert snap_compare(sandbox_app(tmp_path), terminal_size=(80, 24), run_before=wait_for_workspace)
+    assert snap_compare(sandbox_app(tmp_path), terminal_size=(80, 24), run_before=_ready)
 
 
 async def _deploy(pilot):
     await wait_for_workspace(pilot)
     prompt = pilot.app.screen.query_one(Prompt)
+    prompt.cursor_blink = False  # the frame must not depend on when the blink timer fires
     for line in ("kubectl create deployment web --image=nginx --replicas=3", "kubectl get deploy,rs"):
         prompt.value = line
         await pilot.press("enter")
@@ -55,6 +62,4 @@ def test_editor_with_template(snap_compare, tmp_path):
 
 def test_help(snap_compare, tmp_path):
     """The help screen over the workspace: the key map tables."""
-    assert snap_compare(
-        sandbox_app(tmp_path), terminal_size=(120, 40), press=["f1"], run_before=wait_for_workspace
-    )
+    assert snap_compare(sandbox_app(tmp_path), terminal_size=(120, 40), press=["f1"], run_before=_ready)

@@ -90,6 +90,21 @@ def node_command(cluster: Cluster, node: str, cmd: list[str]) -> tuple[str, str,
     return "", f"bash: line 1: {name}: command not found\n", 127
 
 
+def node_files(cluster: Cluster, node: str) -> dict[str, str]:
+    """Files Flannel writes on a node (what ``ssh NODE cat ...`` shows): subnet.env and the CNI config."""
+    fl = flannel_of(cluster)
+    out: dict[str, str] = {}
+    try:
+        out[SUBNET_ENV] = fl.subnet_env(node)
+    except Exception:  # a node without a Flannel lease (no flannel pod yet) has no subnet.env
+        pass
+    cm = cluster.api.peek("configmaps", "kube-flannel-cfg", "kube-flannel")
+    conf = ((cm or {}).get("data") or {}).get("cni-conf.json")
+    if conf:
+        out[CNI_CONF] = conf
+    return out
+
+
 def parse_endpoint(cluster: Cluster, text: str) -> Endpoint:
     """``pod/NAME``, ``NS/NAME`` (pod), ``node/NAME``, ``workstation`` -> Endpoint (KeyError if unknown)."""
     from .trace import node_endpoint, pod_endpoint, workstation
@@ -216,7 +231,7 @@ def install_workstation(ws: Any) -> None:
             ctx.stderr.write(err)
         return code
 
-    for name in ("ip", "bridge", "iptables-save", "ipvsadm", "cat"):
+    for name in ("ip", "bridge", "iptables-save", "ipvsadm"):
         ws.add_node_command(name, node_cmd)
     base_sim = ws.shell.commands.get("sim")
 

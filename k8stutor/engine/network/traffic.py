@@ -578,7 +578,8 @@ def diagnose_service(cluster: Cluster, ns: str, name: str) -> list[str]:
     if not sel:
         return ["the Service has no selector: its Endpoints must be written by hand"]
     pods = [
-        p for p in (idx.pods.get(ns) or {}).values() if selector_matches(sel, p["metadata"].get("labels"))
+        p for p in (idx.pods.get(ns) or {}).values()
+        if selector_matches(sel, p["metadata"].get("labels")) and not p["metadata"].get("deletionTimestamp")
     ]
     sel_text = ",".join(f"{k}={v}" for k, v in sorted(sel.items()))
     if not pods:

@@ -194,6 +194,12 @@ def cmd_apply(ctx: Ctx) -> None:
                 _emit(ctx, rt, result, "created", mode, objs)
                 continue
             original = original_configuration(live)
+            if original is None:
+                ctx.err(f"Warning: resource {rt.group_resource}/{name} is missing the "
+                        "kubectl.kubernetes.io/last-applied-configuration annotation which is required by kubectl "
+                        "apply. kubectl apply should only be used on resources created declaratively by either "
+                        "kubectl create --save-config or kubectl apply. The missing annotation will be patched "
+                        "automatically.\n")
             patch = create_apply_patch(original, modified, live, rt.group, rt.version, rt.kind)
             if not patch:
                 _emit(ctx, rt, live, "unchanged", mode, objs)

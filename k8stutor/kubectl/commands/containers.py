@@ -324,8 +324,16 @@ def cmd_exec(ctx: Ctx) -> None:
                 "instead\nSee 'kubectl exec -h' for help and examples"
             )
         raise CommandError("error: you must specify at least one command for the container")
-    name = args[0].split("/", 1)[-1]
-    pod = _get_pod(ctx, name)
+    kind, slash, name = args[0].partition("/")
+    if not slash:
+        name = kind
+        pod = _get_pod(ctx, name)
+    elif kind in ("pod", "pods", "po"):
+        pod = _get_pod(ctx, name)
+    else:
+        # TYPE/NAME: the first pod of a Deployment, ReplicaSet, Job, Service... (AttachablePodForObject)
+        pod = _pod_for_object(ctx, kind, name)
+        name = pod["metadata"]["name"]
     phase = (pod.get("status") or {}).get("phase")
     if phase in ("Succeeded", "Failed"):
         raise CommandError(

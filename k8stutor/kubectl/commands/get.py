@@ -120,6 +120,8 @@ def cmd_get(ctx: Ctx) -> None:
         if not ctx.args:
             raise CommandError(NO_TYPE)
         targets = parse_targets(ctx, ctx.args)
+        if any(rt.plural == "componentstatuses" and not rt.group for rt, _ in targets):
+            ctx.err("Warning: v1 ComponentStatus is deprecated in v1.19+\n")
         multi_kind = len({rt.group_resource for rt, _ in targets}) > 1 or ctx.args[0] == "all" or ctx.flag(
             "show-kind")
         if ctx.args[0] == "all" and any(rt for rt, n in targets):
@@ -265,15 +267,23 @@ def _watch(ctx: Ctx, targets: list[tuple[ResourceType, list[str] | None]], names
         writer.flush()
     clock = ctx.cluster.clock
     start = clock.now()
-    limit = start + (timeout if timeout > 0 else 3600)
+    # Without --request-timeout a real watch runs until Ctrl-C; here it follows the changes and stops once
+    # the watched objects have been quiet for a minute of virtual time (10 minutes at most).
+    quiet = 60.0
+    limit = start + (timeout if timeout > 0 else 600)
+    last_change = start
     try:
         while True:
             ctx.cluster.settle()
+            if events:
+                last_change = clock.now()
             _flush_events(ctx, writer, rt, events, human, output)
             nd = clock.next_due()
-            if nd is None or nd > limit or (timeout <= 0 and nd - clock.now() > 60):
+            if nd is None or nd > limit or (timeout <= 0 and nd - last_change > quiet):
                 break
             clock.step()
+        if timeout <= 0:
+            clock.run_until(min(limit, max(clock.now(), last_change + quiet)))
         if timeout > 0:
             clock.run_until(limit)
             ctx.cluster.settle()
