@@ -20,7 +20,7 @@ from ..registry import Registry, ResourceType
 from ..selectors import parse_field_selector, parse_label_selector
 from ..store import Obj, Store, Watch, clone
 from ..timeutil import rfc3339
-from . import admission_defaults, defaulting, field_errors, validation
+from . import admission_defaults, conversion, defaulting, field_errors, validation
 from .authz import Attributes, Authorizer, UserAPI, UserInfo, deny
 
 RAND_ALPHABET = "bcdfghjklmnpqrstvwxz2456789"
@@ -190,10 +190,13 @@ class APIServer:
         if not isinstance(meta, dict):
             raise errors.bad_request(f"{rt.kind} in version \"{rt.version}\" cannot be handled as a {rt.kind}: "
                                      "json: cannot unmarshal into Go struct field of type v1.ObjectMeta")
+        request_version = obj.get("apiVersion", "")
         if validate_schema:
-            err = validation.schema_error(obj, rt.group, rt.version, rt.kind)
+            err = validation.schema_error(obj, rt.group, _request_version(rt, obj), rt.kind)
             if err is not None:
                 raise err
+        obj = conversion.to_storage(obj)
+        meta = obj["metadata"]
         ns = ""
         if rt.namespaced:
             obj_ns = meta.get("namespace")
@@ -252,11 +255,11 @@ class APIServer:
             meta.pop("generation", None)
         if dry_run:
             meta["resourceVersion"] = ""
-            return obj
+            return conversion.to_version(obj, request_version)
         self._allocate(rt, obj)
         stored = self.store.put(rt.group_resource, obj)
         self._after(rt, "create", stored)
-        return clone(stored)
+        return conversion.to_version(clone(stored), request_version)
 
     def _admit_namespace(self, ns: str, rt: ResourceType, name: str) -> None:
         """NamespaceLifecycle admission."""
@@ -383,9 +386,11 @@ class APIServer:
         ns = self._ns(rt, meta.get("namespace") or namespace)
         name = meta.get("name", "")
         if validate_schema and not subresource:
-            err = validation.schema_error(obj, rt.group, rt.version, rt.kind)
+            err = validation.schema_error(obj, rt.group, _request_version(rt, obj), rt.kind)
             if err is not None:
                 raise err
+        obj = conversion.to_storage(obj)
+        meta = obj["metadata"]
         old = self.store.get(rt.group_resource, ns, name)
         if old is None:
             raise errors.not_found(rt.group, rt.plural, name)
@@ -499,6 +504,9 @@ class APIServer:
 
         rt = self.rt_for(resource)
         current = self.get(rt, name, namespace)
+        if isinstance(body, dict) and isinstance(body.get("apiVersion"), str):
+            # The patch is applied to the object in the version it names (an autoscaling/v1 HPA patch).
+            current = conversion.to_version(current, body["apiVersion"])
         try:
             if patch_type == "json":
                 new = patching.json_patch(current, body)
@@ -694,3 +702,13 @@ def qos_class(spec: dict[str, Any]) -> str:
     if not any_set:
         return "BestEffort"
     return "Guaranteed" if guaranteed else "Burstable"
+
+
+def _request_version(rt: ResourceType, obj: Obj) -> str:
+    """The served version a write is decoded in (e.g. v1 for an ``autoscaling/v1`` HPA)."""
+    api_version = obj.get("apiVersion")
+    if isinstance(api_version, str) and api_version != rt.api_version:
+        version = api_version.rpartition("/")[2]
+        if version in rt.other_versions:
+            return version
+    return rt.version

@@ -223,9 +223,89 @@ class Kubelet:
                     img = self.m.catalogue.lookup(cs.ref)
                     self._cache_image(cs.ref, img.size if img else 0)
                 self.workers[key] = w
+                self._adopt_containers(w, status)
             else:
                 self.queue.add(("pods", key[0], key[1]))
         self.images_dirty = True
+
+    def _adopt_containers(self, w: PodWorker, status: dict[str, Any]) -> None:
+        """Recreate the runtime side of an adopted Running pod (sandbox, running containers) from its status,
+        without writing the pod's status: its containerIDs and startedAt times stay what they are."""
+        created = w.start_time if w.start_time is not None else self.clock.now()
+        w.sandbox = Sandbox(container_id("sandbox", w.uid), w.name, w.ns, w.uid, created)
+        by_name = {st.get("name"): st for st in status.get("containerStatuses") or []}
+        for st in status.get("initContainerStatuses") or []:
+            cs = w.find(st.get("name", ""))
+            if cs is not None and cs.init:
+                term = (st.get("state") or {}).get("terminated") or {}
+                cs.done = bool(st.get("ready")) or (bool(term) and term.get("exitCode") == 0)
+                cs.waiting_reason = ""
+                cs.image_id = st.get("imageID", "")
+        for cs in w.mains:
+            st = by_name.get(cs.name)
+            running = ((st or {}).get("state") or {}).get("running")
+            if st is None or running is None or cs.ref is None:
+                continue
+            cs.waiting_reason = ""
+            cs.image_id = st.get("imageID", "")
+            cs.restarts = int(st.get("restartCount", 0) or 0)
+            cs.ready = bool(st.get("ready"))
+            cs.started_flag = bool(st.get("started", True))
+            try:
+                started = parse_rfc3339(running.get("startedAt") or "")
+            except (TypeError, ValueError):
+                started = created
+            self._adopt_container(w, cs, st, started)
+
+    def _adopt_container(self, w: PodWorker, cs: CState, st: dict[str, Any], started: float) -> None:
+        """Start the runtime container of one adopted container as it has been running since ``started``."""
+        assert cs.ref is not None and w.sandbox is not None
+        img = self.m.catalogue.lookup(cs.ref)
+        cid = str(st.get("containerID") or "").split("://", 1)[-1] or container_id(w.uid, cs.name, "0", "")
+        try:
+            env = self._container_env(w, cs, img.env if img else {})
+        except Exception:  # noqa: BLE001 - a config source went away: the process keeps the image's env
+            env = dict(img.env) if img else {}
+            env.setdefault("HOSTNAME", w.name)
+        argv = command_line(cs.spec, img)
+        c = Container(
+            cid, cs.name, w.sandbox.id, w.name, w.ns, cs.ref, img, cs.restarts, started, argv, env,
+            env.get("HOSTNAME", w.name), w.pod_ip,
+        )
+        c.extra_files = self._volume_files(w, cs)
+        if not w.host_network:
+            from ..network.dns import resolv_conf
+
+            c.extra_files.setdefault("/etc/resolv.conf", resolv_conf(w.pod).text())
+            c.extra_files.setdefault("/etc/hosts", _etc_hosts(w))
+        spec = ProcessSpec(
+            argv,
+            img,
+            env,
+            c.hostname,
+            _memory_limit(cs.spec),
+            cs.spec.get("workingDir") or (img.workdir if img else "/"),
+            w.pod_ip,
+            started,
+            self._resolver(w),
+            present=self.clock.now,
+        )
+        run = server_fast_path(spec)
+        if run is None:
+            fs = build_rootfs(img, {"hostname": c.hostname, "tag": cs.ref.tag, "pod_ip": w.pod_ip}, JournalVFS)
+            for path, content in c.extra_files.items():
+                fs.makedirs(path.rsplit("/", 1)[0] or "/")
+                fs.write(path, content.encode())
+            run = run_process(spec, fs, horizon=3600.0)
+        if run.start_error or run.exit_code is not None:
+            # Not a long-running process in this runtime: keep the container up as the status says.
+            run = type(run)(effects=[e for e in run.effects if e.kind in ("out", "err")], exit_code=None,
+                            horizon=FOREVER)
+        c.started = started
+        ingest_run(c, run)
+        cs.current = c
+        if run.horizon < FOREVER:
+            self._schedule_continuation(w, cs, c, spec, run.horizon, len(run.effects) if run.suspended else -1)
 
     def go_down(self) -> None:
         """Node powered off: no heartbeats, no pod work until it comes back."""
@@ -404,7 +484,38 @@ class Kubelet:
             return
         w.pod = pod
         if pod["metadata"].get("deletionTimestamp") and not w.terminating:
+            if _is_mirror(pod):
+                self._recreate_mirror(w, pod)
+                return
             self._terminate(w, pod)
+
+    def _recreate_mirror(self, w: PodWorker, pod: dict[str, Any]) -> None:
+        """A deleted mirror pod: the static pod keeps running and the kubelet posts a new mirror pod at once
+        (from the static manifest), its status the static pod's current status."""
+        meta = pod["metadata"]
+        new_meta: dict[str, Any] = {"name": meta["name"], "namespace": meta.get("namespace", w.ns)}
+        for k in ("labels", "annotations", "ownerReferences"):
+            if meta.get(k):
+                new_meta[k] = json.loads(json.dumps(meta[k]))
+        manifest = {"apiVersion": "v1", "kind": "Pod", "metadata": new_meta,
+                    "spec": json.loads(json.dumps(pod.get("spec") or {}))}
+        old_status = json.loads(json.dumps(pod.get("status") or {}))
+        self.api.finalize_pod(w.name, w.ns)
+        if self.api.peek("pods", w.name, w.ns) is not None:
+            return  # finalizers hold the old object: it is not gone yet
+        try:
+            created = self.api.create(manifest, w.ns, validate_schema=False)
+        except Exception:  # noqa: BLE001 - e.g. the namespace is terminating: the kubelet retries later
+            self._forget(w)
+            return
+        w.uid = created["metadata"].get("uid", "")
+        w.pod = created
+        if old_status:
+            created["status"] = old_status
+            try:
+                w.pod = self.api.update_status(created)
+            except Exception:  # noqa: BLE001
+                pass
 
     def _forget(self, w: PodWorker) -> None:
         w.gone = True
@@ -1407,6 +1518,11 @@ def _etc_hosts(w: PodWorker) -> str:
     return ("# Kubernetes-managed hosts file.\n127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n"
             "fe00::0\tip6-localnet\nfe00::0\tip6-mcastprefix\nfe00::1\tip6-allnodes\nfe00::2\tip6-allrouters\n"
             f"{w.pod_ip}\t{fq}{host}\n")
+
+
+def _is_mirror(pod: dict[str, Any]) -> bool:
+    """A mirror pod: the API-server copy of a static pod (kubernetes.io/config.mirror annotation)."""
+    return "kubernetes.io/config.mirror" in ((pod.get("metadata") or {}).get("annotations") or {})
 
 
 def _terminated(c: Container) -> dict[str, Any]:

@@ -3,8 +3,8 @@
 A pod running ``registry.k8s.io/ingress-nginx/controller`` serves ports 80/443: the request's Host and path
 pick a rule (exact host or ``*.`` wildcard; pathType Exact, Prefix by path elements, ImplementationSpecific as
 prefix; longest path wins), nginx proxies straight to an endpoint of the backend Service (round robin), and
-anything unmatched gets the default backend's 404 page. ``IngressStatus`` publishes the controller's node IP
-in ``status.loadBalancer`` of the Ingresses of its class.
+anything unmatched gets the default backend's 404 page. ``IngressStatus`` publishes the controller's address
+(``--publish-service`` Service, else its node IPs) in ``status.loadBalancer`` of the Ingresses of its class.
 """
 
 from __future__ import annotations
@@ -187,30 +187,149 @@ def _tls_for(ing: Obj, host: str) -> bool:
     return False
 
 
+UPDATE_INTERVAL = 60.0  # ingress-nginx status.UpdateInterval: the leader re-syncs the status every 60 s
+
+
+def _flag(pod: Obj, name: str) -> str | None:
+    """The value of ``--name=value`` in the controller container's args, ``$(POD_NAMESPACE)`` expanded."""
+    for c in (pod.get("spec") or {}).get("containers") or ():
+        for arg in list(c.get("command") or ()) + list(c.get("args") or ()):
+            if isinstance(arg, str) and arg.startswith(f"--{name}="):
+                val = arg.split("=", 1)[1]
+                return val.replace("$(POD_NAMESPACE)", pod["metadata"].get("namespace", ""))
+    return None
+
+
+def _lb(addr: str) -> Obj:
+    """nameOrIPToLoadBalancerIngress."""
+    parts = addr.split(".")
+    is_ip = len(parts) == 4 and all(x.isdigit() and int(x) < 256 for x in parts)
+    return {"ip": addr} if is_ip or ":" in addr else {"hostname": addr}
+
+
+def status_address_from_service(svc: Obj) -> list[Obj] | None:
+    """ingress-nginx ``statusAddressFromService``: the addresses a --publish-service Service publishes."""
+    spec = svc.get("spec") or {}
+    typ = spec.get("type", "ClusterIP")
+    ext = list(spec.get("externalIPs") or ())
+    if typ == "ExternalName":
+        return [{"hostname": spec.get("externalName", "")}]
+    if typ == "ClusterIP":
+        return [{"ip": spec.get("clusterIP", "")}]
+    if typ == "NodePort":
+        return [{"ip": ip} for ip in ext] if ext else [{"ip": spec.get("clusterIP", "")}]
+    if typ == "LoadBalancer":
+        addrs: list[Obj] = []
+        for lbi in ((svc.get("status") or {}).get("loadBalancer") or {}).get("ingress") or ():
+            addrs.append({"ip": lbi["ip"]} if lbi.get("ip") else {"hostname": lbi.get("hostname", "")})
+        for ip in ext:
+            if not any(a.get("ip") == ip or a.get("hostname") == ip for a in addrs):
+                addrs.append({"ip": ip})
+        return addrs
+    return None
+
+
+def _node_address(cluster: Cluster, node_name: str, host_ip: str) -> str:
+    """k8s.GetNodeIPOrName (without --use-node-internal-ip): ExternalIP first, else InternalIP."""
+    node = cluster.api.peek("nodes", node_name, "") if node_name else None
+    addrs = ((node or {}).get("status") or {}).get("addresses") or ()
+    for kind in ("ExternalIP", "InternalIP"):
+        for a in addrs:
+            if a.get("type") == kind and a.get("address"):
+                return str(a["address"])
+    return host_ip
+
+
 class IngressStatus(Controller):
-    """The controller's status updater: Ingress ADDRESS = the node IPs of running controller pods."""
+    """The controller's status sync (ingress-nginx ``internal/ingress/status``), run by the elected leader.
+
+    Addresses: ``--publish-status-address``, else the ``--publish-service`` Service's addresses, else the
+    node IPs of the Running+Ready controller pods. The leader syncs when it starts leading and then every
+    ``UPDATE_INTERVAL`` seconds, so a new Ingress gets its ADDRESS at the next sync, not at once.
+    """
 
     name = "ingress-nginx-status"
-    watches = ("pods", "ingresses.networking.k8s.io")
+    watches = ("pods",)
+
+    def __init__(self, cluster: Cluster) -> None:
+        super().__init__(cluster)
+        self._leader: tuple[str, str] | None = None
+        self._timer: Any = None
 
     def on_event(self, ev: Event) -> None:
-        """Queue a status pass when controller pods or Ingresses change."""
-        if ev.resource == "pods" and not is_ingress_controller(ev.object):
-            return
-        self.queue.add(("ingresses", "", "*"))
+        """Re-check leadership when controller pods change."""
+        if ev.resource == "pods" and is_ingress_controller(ev.object):
+            self.queue.add(("pods", "", "*"))
 
-    def reconcile(self, key: Key) -> None:
-        """Write ``status.loadBalancer.ingress`` for every handled Ingress."""
-        ips: list[str] = []
+    def _ready_controllers(self) -> list[Obj]:
+        out = []
         for bucket in index_of(self.cluster).pods.values():
             for p in bucket.values():
-                if is_ingress_controller(p) and pod_ready(p):
-                    hip = (p.get("status") or {}).get("hostIP")
-                    if hip and hip not in ips:
-                        ips.append(hip)
-        ips.sort()
+                if (
+                    is_ingress_controller(p)
+                    and pod_ready(p)
+                    and (p.get("status") or {}).get("phase") == "Running"
+                    and not p["metadata"].get("deletionTimestamp")
+                ):
+                    out.append(p)
+        return out
+
+    def reconcile(self, key: Key) -> None:
+        """Elect a leader among ready controller pods; start or stop its periodic status sync."""
+        if key[0] == "sync":
+            self._timer = None
+            self._sync()
+            return
+        pods = self._ready_controllers()
+        names = {(p["metadata"]["namespace"], p["metadata"]["name"]) for p in pods}
+        if self._leader in names:
+            return
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        if not pods:
+            self._leader = None
+            self._write([])  # update-status-on-shutdown: the last controller removes the address
+            return
+        pods.sort(key=lambda p: p["metadata"].get("creationTimestamp", "") + p["metadata"]["name"])
+        self._leader = (pods[0]["metadata"]["namespace"], pods[0]["metadata"]["name"])
+        self._sync()
+
+    def _sync(self) -> None:
+        leader = self._leader and index_of(self.cluster).pod(*self._leader)
+        if not leader:
+            return
+        addrs = self._running_addresses(leader)
+        if addrs is not None:
+            self._write(sorted(addrs, key=lambda a: (a.get("hostname", ""), a.get("ip", ""))))
+        self._timer = self.cluster.clock.call_after(
+            UPDATE_INTERVAL, lambda: self.queue.add(("sync", "", "*"))
+        )
+
+    def _running_addresses(self, leader: Obj) -> list[Obj] | None:
+        """statusSync.runningAddresses (None when the published Service cannot be read)."""
+        fixed = _flag(leader, "publish-status-address")
+        if fixed:
+            return [_lb(a.strip()) for a in fixed.split(",")]
+        publish = _flag(leader, "publish-service")
+        if publish:
+            ns, _, name = publish.rpartition("/")
+            svc = self.api.peek("services", name, ns or "default")
+            return None if svc is None else status_address_from_service(svc)
+        ns = leader["metadata"].get("namespace", "")
+        addrs: list[Obj] = []
+        for p in (index_of(self.cluster).pods.get(ns) or {}).values():
+            if is_ingress_controller(p) and pod_ready(p) and (p.get("status") or {}).get("phase") == "Running":
+                a = _node_address(
+                    self.cluster, (p.get("spec") or {}).get("nodeName", ""), p["status"].get("hostIP", "")
+                )
+                if a and all(a not in (x.get("ip"), x.get("hostname")) for x in addrs):
+                    addrs.append(_lb(a))
+        return sorted(addrs, key=lambda a: a.get("ip", ""))
+
+    def _write(self, addrs: list[Obj]) -> None:
         classes, default = _classes(self.cluster)
-        want = {"ingress": [{"ip": ip} for ip in ips]} if ips else {}
+        want = {"ingress": addrs} if addrs else {}
         for ing in self.api.list_objects("ingresses.networking.k8s.io"):
             if not _handled(ing, classes, default):
                 continue

@@ -309,6 +309,8 @@ def wget(cluster: Cluster, source: Endpoint, argv: list[str], write_file: Any = 
 
 
 # ---- curl ------------------------------------------------------------------------------------------------
+_CURL_TRY = "curl: try 'curl --help' or 'curl --manual' for more information\n"
+
 def curl(
     cluster: Cluster, source: Endpoint, argv: list[str], version: str = "8.11.1", write_file: Any = None
 ) -> tuple[str, str, int]:
@@ -319,11 +321,20 @@ def curl(
     wfmt = ""
     extra: dict[str, str] = {}
     urls: list[str] = []
+    limits: list[float] = []  # -m/--max-time and --connect-timeout, in seconds
     i = 1
     while i < len(argv):
         a = argv[i]
         nxt = argv[i + 1] if i + 1 < len(argv) else ""
-        if a in ("-H", "--header"):
+        if a in ("-m", "--max-time", "--connect-timeout") or (a.startswith("-m") and a[2:3].isdigit()):
+            joined = a.startswith("-m") and len(a) > 2
+            opt, val = (a[:2], a[2:]) if joined else (a, nxt)
+            try:
+                limits.append(float(val))
+            except ValueError:
+                return "", f"curl: option {opt}: expected a proper numerical parameter\n{_CURL_TRY}", 2
+            i += 0 if joined else 1
+        elif a in ("-H", "--header"):
             if ":" in nxt:
                 k, v = nxt.split(":", 1)
                 headers[k.strip()] = v.strip()
@@ -339,7 +350,7 @@ def curl(
             if len(bits) >= 3:
                 extra[bits[0]] = bits[2]
             i += 1
-        elif a in ("-m", "--max-time", "--connect-timeout", "-X", "--request", "-d", "--data", "-A", "-u"):
+        elif a in ("-X", "--request", "-d", "--data", "-A", "-u"):
             i += 1
         elif a.startswith("--"):
             silent |= a == "--silent"
@@ -371,6 +382,10 @@ def curl(
         return error(7, f"Failed to connect to {r.host} port {r.port} after 0 ms: {could_not}")
     if r.error in ("timeout", "unreachable"):
         ms = 134_519
+        limit = min((x for x in limits if x > 0), default=0.0)
+        if limit and limit * 1000 < ms:
+            # lib/multi.c multi_handle_timeout in MSTATE_CONNECTING: the first check after the deadline.
+            return error(28, f"Connection timed out after {int(limit * 1000) + 1} milliseconds")
         tail = (
             "Could not connect to server"
             if modern

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .images import ImageRefError, default_catalogue, parse_image
+from .images import ImageRefError, default_catalogue, parse_image, parse_millicores
 
 if TYPE_CHECKING:
     from ..cluster import Cluster
@@ -27,6 +27,17 @@ def _image_profile(image: str) -> tuple[int, int]:
     return (img.cpu, img.memory) if img else (1, 4 * 1024 * 1024)
 
 
+def _cpu_limit(container: dict[str, Any]) -> int | None:
+    """The container's ``limits.cpu`` in millicores (None when unset or unparsable)."""
+    lim = ((container.get("resources") or {}).get("limits") or {}).get("cpu")
+    if lim is None:
+        return None
+    try:
+        return parse_millicores(lim)
+    except ValueError:
+        return None
+
+
 def container_usage(cluster: Cluster, pod: dict[str, Any]) -> list[tuple[str, int, int]]:
     """[(container, millicores, bytes)] for a running pod."""
     mgr = getattr(cluster, "kubelets", None)
@@ -43,6 +54,9 @@ def container_usage(cluster: Cluster, pod: dict[str, Any]) -> list[tuple[str, in
                 continue
             mem = cs.current.memory_at(now)
             cpu = (cs.current.image.cpu if cs.current.image else cpu) + cs.current.cpu_m
+        limit = _cpu_limit(c)
+        if limit is not None:
+            cpu = min(cpu, limit)  # CFS quota: a container never gets more CPU time than its limit
         out.append((c["name"], cpu, mem))
     return out
 

@@ -262,6 +262,10 @@ def _program(
     assert image is not None
 
     def server(ctx: CommandContext) -> int:
+        if ctx.argv[0].rsplit("/", 1)[-1] == "nginx" and ctx.argv[1:2] in (["-v"], ["-V"]):
+            # `nginx -v`: the version line on stderr, then exit (the server itself is not started)
+            ctx.stderr.write(f"nginx version: nginx/{spec.env.get('NGINX_VERSION') or '1.27.3'}\n")
+            return 0
         if image.log:
             text = _format_log(image.log, spec.start + offset[0] + image.startup, spec)
             ctx.stderr.write(text) if kind == "server" else None
@@ -426,7 +430,7 @@ def server_fast_path(spec: ProcessSpec) -> ProcessRun | None:
     kind = image.program(argv[0])
     if kind == "entrypoint" and len(argv) > 1:
         kind = image.program(argv[2] if argv[1] == "--" and len(argv) > 2 else argv[1])
-    if kind != "server":
+    if kind != "server" or "-v" in argv or "-V" in argv:
         return None
     effects = []
     if image.log:
