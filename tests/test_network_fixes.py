@@ -94,3 +94,47 @@ def test_curl_max_time_to_an_unreachable_address():
     c.advance(30)
     _, err, code = sh(ws, "kubectl exec cli -- curl -m 3 http://10.99.99.99/")
     assert "curl: (28) Connection timed out after 3001 milliseconds\n" in err and code != 0
+
+
+HEADLESS = """apiVersion: v1
+kind: Service
+metadata: {name: nginx}
+spec:
+  clusterIP: None
+  selector: {app: nginx}
+  ports: [{port: 80, name: web}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: web-0, labels: {app: nginx}}
+spec:
+  hostname: web-0
+  subdomain: nginx
+  containers: [{name: nginx, image: nginx:1.27}]
+"""
+
+
+def test_nslookup_search_list_busybox_136_and_128():
+    c, ws = cluster_ws()
+    assert sh(ws, f"kubectl apply -f - <<'EOF'\n{HEADLESS}EOF")[2] == 0
+    sh(ws, "kubectl run bb136 --image=busybox:1.36 --restart=Never -- sleep 3600")
+    sh(ws, "kubectl run bb128 --image=busybox:1.28 --restart=Never -- sleep 3600")
+    c.advance(60)
+    ip = c.api.peek("pods", "web-0", "default")["status"]["podIP"]
+    # busybox 1.36 add_query_with_search: a name with a dot is queried as-is (A and AAAA), no search list.
+    out, _, code = sh(ws, "kubectl exec bb136 -- nslookup web-0.nginx")
+    assert code == 1
+    assert out == (
+        "Server:\t\t10.96.0.10\nAddress:\t10.96.0.10:53\n\n"
+        + "** server can't find web-0.nginx: NXDOMAIN\n\n" * 2
+    )
+    # busybox 1.28 (the StatefulSet docs' image) resolves through the libc resolver: search list + ndots:5.
+    out, err, code = sh(ws, "kubectl exec bb128 -- nslookup web-0.nginx")
+    assert (err, code) == ("", 0)
+    assert out == (
+        "Server:    10.96.0.10\nAddress 1: 10.96.0.10 kube-dns.kube-system.svc.cluster.local\n\n"
+        f"Name:      web-0.nginx\nAddress 1: {ip} web-0.nginx.default.svc.cluster.local\n"
+    )
+    out, err, code = sh(ws, "kubectl exec bb128 -- nslookup nosuch")
+    assert out.startswith("Server:    10.96.0.10\n") and "nslookup: can't resolve 'nosuch'\n" in err
+    assert code == 1

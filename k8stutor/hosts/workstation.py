@@ -271,7 +271,8 @@ class Workstation:
     @property
     def node_commands(self) -> dict[str, Callable[[CommandContext, str, list[str]], int]]:
         cmds: dict[str, Callable[[CommandContext, str, list[str]], int]] = {
-            "etcdctl": self._etcdctl, "hostname": self._hostname, "crictl": self._crictl,
+            "etcdctl": self._etcdctl, "etcdutl": self._etcdctl, "hostname": self._hostname,
+            "crictl": self._crictl,
         }
         cmds.update(getattr(self, "_extra_node_commands", {}))
         return cmds
@@ -304,19 +305,174 @@ class Workstation:
         return fs
 
     def _etcdctl(self, ctx: CommandContext, host: str, cmd: list[str]) -> int:
-        """etcdctl on a control-plane node, against the simulated etcd (the object store)."""
+        """etcdctl (and etcdutl) v3.5.16 on a control-plane node, against the simulated etcd (the object store).
+
+        Values printed by ``get`` stand in for etcd's bytes: built-in objects are stored as ``k8s\\x00`` followed by
+        protobuf, shown here as ``k8s`` followed by the object's JSON (custom resources are stored as JSON)."""
+        import json
+        import zlib
+
+        from ..engine.timeutil import rfc3339, rfc3339_micro
+
+        tool = os.path.basename(cmd[0]) if cmd else "etcdctl"
         node = self.cluster.store.get("nodes", "", host)
         labels = (node or {}).get("metadata", {}).get("labels", {})
         if "node-role.kubernetes.io/control-plane" not in labels:
-            ctx.stderr.write("bash: line 1: etcdctl: command not found\n")
+            ctx.stderr.write(f"bash: line 1: {tool}: command not found\n")
             return 127
-        conn = ("--endpoints", "--cacert", "--cert", "--key", "--write-out", "-w")
-        args = [a for a in cmd[1:] if a.split("=", 1)[0] not in conn]
-        keys_only = "--keys-only" in args
-        prefix = "--prefix" in args
-        words = [a for a in args if not a.startswith("-")]
+        fs = self._node_fs(host)
+        profile = self._etcdctl_profile(host)
+        valued = {"--endpoints", "--cacert", "--cert", "--key", "--write-out", "-w", "--data-dir", "--name",
+                  "--initial-cluster", "--initial-cluster-token", "--initial-advertise-peer-urls", "--wal-dir",
+                  "--dial-timeout", "--command-timeout", "--user", "--password", "--limit", "--skip-hash-check"}
+        opts: dict[str, str] = {}
+        words: list[str] = []
+        bools: set[str] = set()
+        args = cmd[1:]
+        i = 0
+        while i < len(args):
+            a = args[i]
+            if a.startswith("-") and len(a) > 1:
+                name, eq, val = a.partition("=")
+                if name in valued and not eq and name != "--skip-hash-check":
+                    val = args[i + 1] if i + 1 < len(args) else ""
+                    i += 1
+                if name in valued and name != "--skip-hash-check":
+                    opts[name.lstrip("-").replace("write-out", "w")] = val
+                else:
+                    bools.add(name)
+            else:
+                words.append(a)
+            i += 1
+        fmt = opts.get("w", "simple")
+        ip = next((a["address"] for a in (node or {}).get("status", {}).get("addresses", [])
+                   if a.get("type") == "InternalIP"), "127.0.0.1")
+        member_id = "8e9e05c52164694d"
+        ts = rfc3339_micro(self.cluster.clock.now())
+        if tool == "etcdutl":
+            if words[:2] != ["snapshot", "restore"] and words[:2] != ["snapshot", "status"] and words != ["version"]:
+                ctx.stderr.write("Error: unknown command; etcdutl handles: version, snapshot restore, snapshot status\n")
+                return 1
         if not words:
-            ctx.stderr.write("Error: unknown command; try: get, snapshot save, snapshot restore, member list\n")
+            ctx.stderr.write("Error: unknown command \"\" for \"etcdctl\"\n")
+            return 1
+        if words == ["version"]:
+            name = "etcdutl" if tool == "etcdutl" else "etcdctl"
+            ctx.stdout.write(f"{name} version: 3.5.16\nAPI version: 3.5\n")
+            return 0
+
+        def table(headers: list[str], rows: list[list[str]]) -> str:
+            widths = [max(len(h), *(len(r[c]) for r in rows)) for c, h in enumerate(headers)]
+            line = "+" + "+".join("-" * (w + 2) for w in widths) + "+\n"
+            head = "|" + "|".join(" " + " " * ((w - len(h)) // 2) + h + " " * (w - len(h) - (w - len(h)) // 2) + " "
+                                  for h, w in zip(headers, widths, strict=True)) + "|\n"
+            body = "".join("|" + "|".join(" " + c.rjust(w) + " " for c, w in zip(r, widths, strict=True)) + "|\n" for r in rows)
+            return line + head + line + body + line
+
+        def human_bytes(n: int) -> str:  # github.com/dustin/go-humanize Bytes (SI)
+            if n < 10:
+                return f"{n} B"
+            units = ["B", "kB", "MB", "GB", "TB"]
+            e = 0
+            v = float(n)
+            while v >= 1000 and e < len(units) - 1:
+                v /= 1000
+                e += 1
+            return f"{v:.0f} {units[e]}" if v >= 10 else f"{v:.1f} {units[e]}"
+
+        def snapshot_status(path: str) -> int:
+            try:
+                raw = fs.read(path)
+                data = json.loads(raw)
+                revision = int(data["store"]["revision"])
+                total = len(data["store"].get("objects", data["store"])) if isinstance(data["store"], dict) else 0
+            except (VFSError, ValueError, KeyError, TypeError):
+                ctx.stderr.write(f"Error: stat {words[2]}: no such file or directory\n")
+                return 1
+            if tool == "etcdctl":
+                ctx.stderr.write("Deprecated: Use `etcdutl snapshot status` instead.\n\n")
+            row = [f"{zlib.crc32(raw):x}", str(revision), str(total), human_bytes(len(raw)), "3.5.0"]
+            if fmt == "table":
+                ctx.stdout.write(table(["HASH", "REVISION", "TOTAL KEYS", "TOTAL SIZE", "VERSION"], [row]))
+            elif fmt == "json":
+                ctx.stdout.write(json.dumps({"hash": zlib.crc32(raw), "revision": revision, "totalKey": total,
+                                             "totalSize": len(raw), "version": "3.5.0"}, separators=(",", ":"))
+                                 + "\n")
+            else:
+                ctx.stdout.write(", ".join(row) + "\n")
+            return 0
+
+        def snapshot_restore() -> int:
+            src = words[2]
+            path = src if src.startswith("/") else "/root/" + src
+            data_dir = opts.get("data-dir") or f"{opts.get('name', 'default')}.etcd"
+            full = data_dir if data_dir.startswith("/") else "/root/" + data_dir
+            if tool == "etcdctl":
+                ctx.stderr.write("Deprecated: Use `etcdutl snapshot restore` instead.\n\n")
+            try:
+                raw = fs.read(path)
+                data = json.loads(raw)
+                data["store"]["revision"]
+            except VFSError:
+                ctx.stderr.write(f"Error: stat {src}: no such file or directory\n")
+                return 1
+            except (ValueError, KeyError, TypeError):
+                ctx.stderr.write("Error: snapshot file integrity check failed. 2 errors occurred:\n"
+                                 "\t* invalid database\n\t* invalid database\n")
+                return 1
+            if fs.exists(full) and (not fs.is_dir(full) or fs.listdir(full)):
+                ctx.stderr.write(f'Error: data-dir "{data_dir}" not empty or could not be read\n')
+                return 1
+            dirs = {"path": src, "wal-dir": f"{data_dir}/member/wal", "data-dir": data_dir,
+                    "snap-dir": f"{data_dir}/member/snap"}
+            fields = ", ".join(f'"{k}": "{v}"' for k, v in dirs.items()) + ', "initial-memory-map-size": 0'
+            now = rfc3339(self.cluster.clock.now())
+            ctx.stderr.write(f"{now}\tinfo\tsnapshot/v3_snapshot.go:265\trestoring snapshot\t{{{fields}}}\n"
+                             f"{now}\tinfo\tmembership/store.go:141\tTrimming membership information from the "
+                             "backend...\n"
+                             f'{now}\tinfo\tmembership/cluster.go:421\tadded member\t{{"cluster-id": '
+                             f'"cdf818194e3a8c32", "local-member-id": "0", "added-peer-id": "{member_id}", '
+                             '"added-peer-peer-urls": ["http://localhost:2380"]}\n'
+                             f"{now}\tinfo\tsnapshot/v3_snapshot.go:293\trestored snapshot\t{{{fields}}}\n")
+            fs.makedirs(full + "/member/snap")
+            fs.makedirs(full + "/member/wal")
+            fs.write(full + "/member/snap/db", raw)
+            fs.write(full + "/member/wal/0000000000000000-0000000000000000.wal", b"")
+            # The classroom shortcut: the kubelet restarts etcd on the new data dir (the manifest's etcd-data
+            # hostPath now points there) and the API server serves the restored state.
+            self.cluster.restore(data)
+            return 0
+
+        if words[:2] == ["snapshot", "status"] and len(words) >= 3:
+            return snapshot_status(words[2] if words[2].startswith("/") else "/root/" + words[2])
+        if words[:2] == ["snapshot", "restore"] and len(words) >= 3:
+            return snapshot_restore()
+        # Everything else talks to the etcd member over gRPC: kubeadm's etcd serves TLS with client certificates.
+        env = dict(profile)
+        env.update({k: v for k, v in ctx.env.items() if k.startswith("ETCDCTL_")})
+        endpoint = opts.get("endpoints") or env.get("ETCDCTL_ENDPOINTS") or "127.0.0.1:2379"
+        tls = {f: opts.get(f) or env.get(f"ETCDCTL_{f.upper()}") for f in ("cacert", "cert", "key")}
+        pki = {"cacert": ("/etc/kubernetes/pki/etcd/ca.crt",),
+               "cert": ("/etc/kubernetes/pki/etcd/server.crt", "/etc/kubernetes/pki/etcd/healthcheck-client.crt",
+                        "/etc/kubernetes/pki/apiserver-etcd-client.crt", "/etc/kubernetes/pki/etcd/peer.crt"),
+               "key": ("/etc/kubernetes/pki/etcd/server.key", "/etc/kubernetes/pki/etcd/healthcheck-client.key",
+                       "/etc/kubernetes/pki/apiserver-etcd-client.key", "/etc/kubernetes/pki/etcd/peer.key")}
+        for f, v in tls.items():
+            if v and v not in pki[f]:
+                ctx.stderr.write(f"Error: open {v}: no such file or directory\n")
+                return 1
+        hostport = endpoint.split(",")[0].removeprefix("https://")
+        listening = hostport in ("127.0.0.1:2379", "localhost:2379", f"{ip}:2379")
+        if endpoint.startswith("http://") or not listening or not all(tls.values()):
+            desc = ("error reading server preface: EOF" if listening
+                    else f"transport: Error while dialing: dial tcp {hostport}: connect: connection refused")
+            desc = desc.replace('"', '\\"')
+            ctx.stderr.write(f'{{"level":"warn","ts":"{ts}","logger":"etcd-client","caller":'
+                             '"v3@v3.5.16/retry_interceptor.go:63","msg":"retrying of unary invoker failed",'
+                             '"target":"etcd-endpoints://0xc0002e6000/' + hostport + '","attempt":0,'
+                             '"error":"rpc error: code = DeadlineExceeded desc = latest balancer error: last '
+                             f'connection error: connection error: desc = \\"{desc}\\""}}\n'
+                             "Error: context deadline exceeded\n")
             return 1
         if words[0] == "get":
             if len(words) < 2:
@@ -324,52 +480,104 @@ class Workstation:
                                  "range_end\n")
                 return 1
             key = words[1]
+            prefix = "--prefix" in bools
             out = []
             for res, (ns, name), obj in self.cluster.store.items():
                 rt = self.cluster.registry.by_group_resource(*reversed(res.split(".", 1))) if "." in res else \
                     self.cluster.registry.by_group_resource("", res)
-                k = etcd_key(res, ns, name, builtin=not (rt is not None and rt.crd))
+                crd = rt is not None and rt.crd
+                k = etcd_key(res, ns, name, builtin=not crd)
                 if (prefix and k.startswith(key)) or k == key:
-                    out.append((k, obj))
+                    out.append((k, obj, crd))
             out.sort(key=lambda x: x[0])
-            for k, obj in out:
-                if keys_only:
+            for k, stored, crd in out:
+                obj = {"apiVersion": stored.get("apiVersion"), "kind": stored.get("kind"), **stored}
+                if "--keys-only" in bools:
                     ctx.stdout.write(f"{k}\n\n")
+                elif "--print-value-only" in bools:
+                    ctx.stdout.write(("" if crd else "k8s") + json.dumps(obj, separators=(",", ":")) + "\n")
                 else:
-                    import json
-
-                    ctx.stdout.write(f"{k}\n{json.dumps(obj, separators=(',', ':'), sort_keys=True)}\n")
+                    ctx.stdout.write(f"{k}\n" + ("" if crd else "k8s") + json.dumps(obj, separators=(",", ":"))
+                                     + "\n")
             return 0
-        if words[0] == "member" and words[1:2] == ["list"]:
-            ip = next((a["address"] for a in (node or {}).get("status", {}).get("addresses", [])
-                       if a.get("type") == "InternalIP"), "")
-            ctx.stdout.write(f"5e1d9ea5ca6f1234, started, {host}, https://{ip}:2380, https://{ip}:2379, false\n")
+        if words[:2] == ["member", "list"]:
+            row = [member_id, "started", host, f"https://{ip}:2380", f"https://{ip}:2379", "false"]
+            if fmt == "table":
+                ctx.stdout.write(table(["ID", "STATUS", "NAME", "PEER ADDRS", "CLIENT ADDRS", "IS LEARNER"], [row]))
+            else:
+                ctx.stdout.write(", ".join(row) + "\n")
             return 0
-        if words[0] == "endpoint" and words[1:2] == ["health"]:
-            ctx.stdout.write("https://127.0.0.1:2379 is healthy: successfully committed proposal: took = "
+        if words[:2] == ["endpoint", "health"]:
+            ctx.stdout.write(f"{endpoint.split(',')[0]} is healthy: successfully committed proposal: took = "
                              "9.421382ms\n")
             return 0
-        if words[0] == "snapshot" and len(words) >= 3 and words[1] in ("save", "restore"):
-            import json
-
+        if words[:2] == ["endpoint", "status"]:
+            rev = str(self.cluster.store.revision)
+            size = human_bytes(len(json.dumps(self.cluster.store.dump(), separators=(",", ":"))))
+            row = [endpoint.split(",")[0], member_id, "3.5.16", size, "true", "false", "2", rev, rev, ""]
+            if fmt == "table":
+                ctx.stdout.write(table(["ENDPOINT", "ID", "VERSION", "DB SIZE", "IS LEADER", "IS LEARNER",
+                                        "RAFT TERM", "RAFT INDEX", "RAFT APPLIED INDEX", "ERRORS"], [row]))
+            else:
+                ctx.stdout.write(", ".join(row) + "\n")
+            return 0
+        if words[:2] == ["snapshot", "save"] and len(words) >= 3:
             path = words[2] if words[2].startswith("/") else "/root/" + words[2]
-            fs = self._node_fs(host)
-            if words[1] == "save":
-                fs.makedirs(os.path.dirname(path) or "/")
-                fs.write(path, json.dumps(self.cluster.snapshot()).encode())
-                ctx.stdout.write(f"Snapshot saved at {words[2]}\n")
-                return 0
-            try:
-                data = json.loads(fs.read(path))
-            except (VFSError, ValueError):
-                ctx.stderr.write(f"Error: open {words[2]}: no such file or directory\n")
-                return 1
-            self.cluster.restore(data)
-            ctx.stdout.write(f"Restored the cluster from snapshot {words[2]} (revision "
-                             f"{data['store']['revision']}); the API server now serves that state.\n")
+            parent = os.path.dirname(path) or "/"
+            if not fs.is_dir(parent):
+                ctx.stderr.write(f'{{"level":"info","ts":"{ts}","caller":"snapshot/v3_snapshot.go:65","msg":'
+                                 f'"created temporary db file","path":"{words[2]}.part"}}\n'
+                                 f"Error: could not open {words[2]}.part (open {words[2]}.part: no such file or "
+                                 "directory)\n")
+                return 5
+            raw = json.dumps(self.cluster.snapshot()).encode()
+            fs.write(path, raw)
+            ep = endpoint.split(",")[0]
+            ctx.stderr.write(
+                f'{{"level":"info","ts":"{ts}","caller":"snapshot/v3_snapshot.go:65","msg":"created temporary db '
+                f'file","path":"{words[2]}.part"}}\n'
+                f'{{"level":"info","ts":"{ts}","logger":"client","caller":"v3@v3.5.16/maintenance.go:212","msg":'
+                '"opened snapshot stream; downloading"}\n'
+                f'{{"level":"info","ts":"{ts}","caller":"snapshot/v3_snapshot.go:73","msg":"fetching snapshot",'
+                f'"endpoint":"{ep}"}}\n'
+                f'{{"level":"info","ts":"{ts}","logger":"client","caller":"v3@v3.5.16/maintenance.go:220","msg":'
+                '"completed snapshot read; closing"}\n'
+                f'{{"level":"info","ts":"{ts}","caller":"snapshot/v3_snapshot.go:88","msg":"fetched snapshot",'
+                f'"endpoint":"{ep}","size":"{human_bytes(len(raw))}","took":"now"}}\n'
+                f'{{"level":"info","ts":"{ts}","caller":"snapshot/v3_snapshot.go:97","msg":"saved","path":'
+                f'"{words[2]}"}}\n')
+            ctx.stdout.write(f"Snapshot saved at {words[2]}\n")
             return 0
         ctx.stderr.write(f"Error: unknown command \"{words[0]}\" for \"etcdctl\"\n")
         return 1
+
+    def _etcdctl_profile(self, host: str) -> dict[str, str]:
+        """The ETCDCTL_* variables root's ~/.bashrc exports on a master (bash sources it for ssh commands)."""
+        fs = self._node_fs(host)
+        done = self.__dict__.setdefault("_etcdctl_profiles", set())
+        if host not in done:
+            done.add(host)
+            # kubeadm's etcd data dir, and the classroom's prepared backup directory.
+            for d in ("/var/lib/etcd/member/snap", "/var/lib/etcd/member/wal", "/var/lib/etcd-backup"):
+                fs.makedirs(d)
+            if not fs.exists("/root/.bashrc"):
+                fs.makedirs("/root")
+                fs.write("/root/.bashrc", b"# etcdctl talks to the local etcd member with kubeadm's certificates\n"
+                         b"export ETCDCTL_ENDPOINTS=https://127.0.0.1:2379\n"
+                         b"export ETCDCTL_CACERT=/etc/kubernetes/pki/etcd/ca.crt\n"
+                         b"export ETCDCTL_CERT=/etc/kubernetes/pki/etcd/server.crt\n"
+                         b"export ETCDCTL_KEY=/etc/kubernetes/pki/etcd/server.key\n")
+        try:
+            text = fs.read("/root/.bashrc").decode("utf-8", "replace")
+        except VFSError:
+            return {}
+        env: dict[str, str] = {}
+        for line in text.splitlines():
+            words = line.strip().removeprefix("export ").strip()
+            k, eq, v = words.partition("=")
+            if eq and k.startswith("ETCDCTL_") and not line.lstrip().startswith("#"):
+                env[k] = v.strip().strip("'\"")
+        return env
 
     def _sim(self, ctx: CommandContext) -> int:
         """What only a simulator can do: time, saving and loading, node faults."""

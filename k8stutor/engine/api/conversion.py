@@ -32,8 +32,10 @@ def is_hpa_v1(obj: Any) -> bool:
 
 
 def _cpu_metric(percent: Any) -> Obj:
-    return {"type": "Resource",
-            "resource": {"name": "cpu", "target": {"type": "Utilization", "averageUtilization": percent}}}
+    return {
+        "type": "Resource",
+        "resource": {"name": "cpu", "target": {"type": "Utilization", "averageUtilization": percent}},
+    }
 
 
 def _load(value: Any) -> Any:
@@ -70,8 +72,9 @@ def hpa_v1_to_v2(obj: Obj) -> Obj:
         current = status.pop("currentCPUUtilizationPercentage", None)
         current_metrics: list[Obj] = []
         if current is not None:
-            current_metrics.append({"type": "Resource", "resource": {
-                "name": "cpu", "current": {"averageUtilization": current}}})
+            current_metrics.append(
+                {"type": "Resource", "resource": {"name": "cpu", "current": {"averageUtilization": current}}}
+            )
         extra = _load(annotations.get(CURRENT_METRICS_ANNOTATION))
         if isinstance(extra, list):
             current_metrics += [m for m in extra if isinstance(m, dict)]
@@ -102,8 +105,12 @@ def hpa_v2_to_v1(obj: Obj) -> Obj:
     for m in spec.pop("metrics", None) or []:
         res = m.get("resource") or {}
         target = res.get("target") or {}
-        if (m.get("type") == "Resource" and res.get("name") == "cpu" and target.get("type") == "Utilization"
-                and target.get("averageUtilization") is not None):
+        if (
+            m.get("type") == "Resource"
+            and res.get("name") == "cpu"
+            and target.get("type") == "Utilization"
+            and target.get("averageUtilization") is not None
+        ):
             spec["targetCPUUtilizationPercentage"] = target["averageUtilization"]
         else:
             other.append(m)

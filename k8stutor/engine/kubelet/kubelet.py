@@ -251,11 +251,8 @@ class Kubelet:
             cs.restarts = int(st.get("restartCount", 0) or 0)
             cs.ready = bool(st.get("ready"))
             cs.started_flag = bool(st.get("started", True))
-            try:
-                started = parse_rfc3339(running.get("startedAt") or "")
-            except (TypeError, ValueError):
-                started = created
-            self._adopt_container(w, cs, st, started)
+            started = parse_rfc3339(running.get("startedAt") or "")
+            self._adopt_container(w, cs, st, created if started is None else started)
 
     def _adopt_container(self, w: PodWorker, cs: CState, st: dict[str, Any], started: float) -> None:
         """Start the runtime container of one adopted container as it has been running since ``started``."""
@@ -269,8 +266,19 @@ class Kubelet:
             env.setdefault("HOSTNAME", w.name)
         argv = command_line(cs.spec, img)
         c = Container(
-            cid, cs.name, w.sandbox.id, w.name, w.ns, cs.ref, img, cs.restarts, started, argv, env,
-            env.get("HOSTNAME", w.name), w.pod_ip,
+            cid,
+            cs.name,
+            w.sandbox.id,
+            w.name,
+            w.ns,
+            cs.ref,
+            img,
+            cs.restarts,
+            started,
+            argv,
+            env,
+            env.get("HOSTNAME", w.name),
+            w.pod_ip,
         )
         c.extra_files = self._volume_files(w, cs)
         if not w.host_network:
@@ -292,20 +300,25 @@ class Kubelet:
         )
         run = server_fast_path(spec)
         if run is None:
-            fs = build_rootfs(img, {"hostname": c.hostname, "tag": cs.ref.tag, "pod_ip": w.pod_ip}, JournalVFS)
+            fs = build_rootfs(
+                img, {"hostname": c.hostname, "tag": cs.ref.tag, "pod_ip": w.pod_ip}, JournalVFS
+            )
             for path, content in c.extra_files.items():
                 fs.makedirs(path.rsplit("/", 1)[0] or "/")
                 fs.write(path, content.encode())
             run = run_process(spec, fs, horizon=3600.0)
         if run.start_error or run.exit_code is not None:
             # Not a long-running process in this runtime: keep the container up as the status says.
-            run = type(run)(effects=[e for e in run.effects if e.kind in ("out", "err")], exit_code=None,
-                            horizon=FOREVER)
+            run = type(run)(
+                effects=[e for e in run.effects if e.kind in ("out", "err")], exit_code=None, horizon=FOREVER
+            )
         c.started = started
         ingest_run(c, run)
         cs.current = c
         if run.horizon < FOREVER:
-            self._schedule_continuation(w, cs, c, spec, run.horizon, len(run.effects) if run.suspended else -1)
+            self._schedule_continuation(
+                w, cs, c, spec, run.horizon, len(run.effects) if run.suspended else -1
+            )
 
     def go_down(self) -> None:
         """Node powered off: no heartbeats, no pod work until it comes back."""
@@ -497,8 +510,12 @@ class Kubelet:
         for k in ("labels", "annotations", "ownerReferences"):
             if meta.get(k):
                 new_meta[k] = json.loads(json.dumps(meta[k]))
-        manifest = {"apiVersion": "v1", "kind": "Pod", "metadata": new_meta,
-                    "spec": json.loads(json.dumps(pod.get("spec") or {}))}
+        manifest = {
+            "apiVersion": "v1",
+            "kind": "Pod",
+            "metadata": new_meta,
+            "spec": json.loads(json.dumps(pod.get("spec") or {})),
+        }
         old_status = json.loads(json.dumps(pod.get("status") or {}))
         self.api.finalize_pod(w.name, w.ns)
         if self.api.peek("pods", w.name, w.ns) is not None:
@@ -1515,9 +1532,11 @@ def _etc_hosts(w: PodWorker) -> str:
     spec = w.pod.get("spec") or {}
     host = spec.get("hostname") or w.name
     fq = f"{host}.{spec['subdomain']}.{w.ns}.svc.cluster.local\t" if spec.get("subdomain") else ""
-    return ("# Kubernetes-managed hosts file.\n127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n"
-            "fe00::0\tip6-localnet\nfe00::0\tip6-mcastprefix\nfe00::1\tip6-allnodes\nfe00::2\tip6-allrouters\n"
-            f"{w.pod_ip}\t{fq}{host}\n")
+    return (
+        "# Kubernetes-managed hosts file.\n127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n"
+        "fe00::0\tip6-localnet\nfe00::0\tip6-mcastprefix\nfe00::1\tip6-allnodes\nfe00::2\tip6-allrouters\n"
+        f"{w.pod_ip}\t{fq}{host}\n"
+    )
 
 
 def _is_mirror(pod: dict[str, Any]) -> bool:

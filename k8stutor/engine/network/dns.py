@@ -360,6 +360,45 @@ def nslookup(cluster: Cluster, argv: list[str], rc: ResolvConf) -> tuple[str, st
     return head + f"** server can't find {shown}: NXDOMAIN\n\n" * 2, "", 1
 
 
+def busybox_legacy(image: str) -> bool:
+    """busybox up to 1.28 ships the old nslookup (libc resolver: search list and ndots apply)."""
+    repo, _, tag = image.split("@")[0].rpartition(":")
+    if "/" in tag or not repo.rsplit("/", 1)[-1] == "busybox":
+        return False
+    try:
+        major, minor = (int(x) for x in tag.split("-")[0].split(".")[:2])
+    except ValueError:
+        return False
+    return (major, minor) <= (1, 28)
+
+
+def nslookup_legacy(cluster: Cluster, argv: list[str], rc: ResolvConf) -> tuple[str, str, int]:
+    """busybox 1.28 ``nslookup NAME [SERVER]``: getaddrinfo through the resolv.conf search list."""
+    args = [a for a in argv[1:] if not a.startswith("-")]
+    if not args or len(args) > 2:
+        usage = "BusyBox v1.28.4 (2018-05-22 17:00:17 UTC) multi-call binary.\n\nUsage: nslookup [HOST] [SERVER]\n"
+        return "", usage, 1
+    server = args[1] if len(args) > 1 else (rc.nameservers[0] if rc.nameservers else "127.0.0.1")
+
+    def rev(ip: str) -> str:
+        arpa = ".".join(reversed(ip.split("."))) + ".in-addr.arpa"
+        recs = query(cluster, arpa, "PTR").records
+        return f"{ip} {recs[0][2].rstrip('.')}\n" if recs else f"{ip}\n"
+
+    if server == DNS_IP and not coredns_ready(cluster):
+        return "", f"nslookup: can't resolve '{args[0]}'\n", 1
+    out = f"{'Server:':<10} {server}\nAddress 1: {rev(server)}\n"
+    try:
+        _, addrs = resolve(cluster, args[0], ResolvConf([server], rc.search, rc.ndots, rc.options))
+    except DNSError:
+        addrs = []
+    if not addrs:
+        return out, f"nslookup: can't resolve '{args[0]}'\n", 1
+    out += f"{'Name:':<10} {args[0]}\n"
+    out += "".join(f"Address {i}: {rev(ip)}" for i, ip in enumerate(addrs, 1))
+    return out, "", 0
+
+
 def pod_dns_name(pod: Obj) -> str:
     """``<dashed-ip>.<ns>.pod.cluster.local``."""
     return f"{_dashed(pod_ip(pod))}.{pod['metadata'].get('namespace', '')}.pod.{DOMAIN}"

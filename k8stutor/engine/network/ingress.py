@@ -319,7 +319,11 @@ class IngressStatus(Controller):
         ns = leader["metadata"].get("namespace", "")
         addrs: list[Obj] = []
         for p in (index_of(self.cluster).pods.get(ns) or {}).values():
-            if is_ingress_controller(p) and pod_ready(p) and (p.get("status") or {}).get("phase") == "Running":
+            if (
+                is_ingress_controller(p)
+                and pod_ready(p)
+                and (p.get("status") or {}).get("phase") == "Running"
+            ):
                 a = _node_address(
                     self.cluster, (p.get("spec") or {}).get("nodeName", ""), p["status"].get("hostIP", "")
                 )

@@ -13,7 +13,16 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from .dns import EXTERNAL_HOSTS, DNSError, ResolvConf, nslookup, resolv_conf, resolve
+from .dns import (
+    EXTERNAL_HOSTS,
+    DNSError,
+    ResolvConf,
+    busybox_legacy,
+    nslookup,
+    nslookup_legacy,
+    resolv_conf,
+    resolve,
+)
 from .flannel import flannel_of
 from .index import index_of, pod_ip
 from .trace import Endpoint, Trace, pod_endpoint, serving_containers, trace, workstation
@@ -311,6 +320,7 @@ def wget(cluster: Cluster, source: Endpoint, argv: list[str], write_file: Any = 
 # ---- curl ------------------------------------------------------------------------------------------------
 _CURL_TRY = "curl: try 'curl --help' or 'curl --manual' for more information\n"
 
+
 def curl(
     cluster: Cluster, source: Endpoint, argv: list[str], version: str = "8.11.1", write_file: Any = None
 ) -> tuple[str, str, int]:
@@ -563,6 +573,10 @@ def pod_commands(cluster: Cluster, ns: str, name: str) -> dict[str, Any]:
     def c_nslookup(ctx: Any) -> int:
         pod = index_of(cluster).pod(ns, name)
         rc = resolv_conf(pod) if pod else ResolvConf(["10.96.0.10"], [], 5)
+        images = [c.get("image", "") for c in ((pod or {}).get("spec") or {}).get("containers") or ()]
+        bb = next((i for i in images if i.split("@")[0].rpartition(":")[0].endswith("busybox")), "")
+        if bb and busybox_legacy(bb):
+            return emit(ctx, nslookup_legacy(cluster, list(ctx.argv), rc))
         return emit(ctx, nslookup(cluster, list(ctx.argv), rc))
 
     def c_ip(ctx: Any) -> int:
@@ -593,7 +607,8 @@ def diagnose_service(cluster: Cluster, ns: str, name: str) -> list[str]:
     if not sel:
         return ["the Service has no selector: its Endpoints must be written by hand"]
     pods = [
-        p for p in (idx.pods.get(ns) or {}).values()
+        p
+        for p in (idx.pods.get(ns) or {}).values()
         if selector_matches(sel, p["metadata"].get("labels")) and not p["metadata"].get("deletionTimestamp")
     ]
     sel_text = ",".join(f"{k}={v}" for k, v in sorted(sel.items()))

@@ -14,6 +14,7 @@ import re
 import shlex
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, TypeVar, overload
 
 from ..timeutil import EPOCH
@@ -350,12 +351,18 @@ def _program(
     return table.get(kind)
 
 
-def _format_log(template: str, ts: float, spec: ProcessSpec) -> str:
+@lru_cache(maxsize=256)
+def _timed_log(template: str, ts: float) -> str:
+    """The log template with its ``{time:FMT}`` fields filled in (cached: many pods start at the same instant)."""
+
     def repl(m: re.Match[str]) -> str:
         return strftime(m.group(1), ts)
 
-    out = re.sub(r"\{time:([^}]*)\}", repl, template)
-    return out.replace("{pod_ip}", spec.pod_ip or "127.0.0.1")
+    return re.sub(r"\{time:([^}]*)\}", repl, template)
+
+
+def _format_log(template: str, ts: float, spec: ProcessSpec) -> str:
+    return _timed_log(template, ts).replace("{pod_ip}", spec.pod_ip or "127.0.0.1")
 
 
 def _live(
