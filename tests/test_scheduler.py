@@ -67,7 +67,7 @@ def test_schedules_to_a_worker_with_the_real_event(cluster: Cluster) -> None:
 
 def test_failed_scheduling_message_no_preemption_victims(cluster: Cluster) -> None:
     # Fits a worker's allocatable (2 cpu) but not what is free next to flannel's 100m; the pods already
-    # there have a higher priority, so preemption finds no victims (the brief's example message).
+    # there have a higher priority, so preemption finds no victims (the example message).
     pod = _create(cluster, _pod("big", "1950m"))
     msg = (
         "0/3 nodes are available: 1 " + TAINT_MSG + ", 2 Insufficient cpu. preemption: 0/3 nodes are "
