@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from typing import Any
 
 from k8stutor.kubectl.flags import Flag, parse
@@ -133,15 +134,11 @@ class ReleaseCommands:
     repos: Any
     rng: Any
 
-    # helpers provided by commands.Helm
-    def _path(self, p: str) -> str:  # pragma: no cover - overridden
-        raise NotImplementedError
-
-    def _load(self, ref: str, version: str = "") -> Any:  # pragma: no cover - overridden
-        raise NotImplementedError
-
-    def _values(self, flags: dict[str, Any]) -> dict[str, Any]:  # pragma: no cover - overridden
-        raise NotImplementedError
+    # Provided by commands.Helm, the only class that mixes this in: resolve a path against the working
+    # directory, load a chart (path, .tgz or repo/name), and collect -f/--set values.
+    _path: Callable[[str], str]
+    _load: Callable[..., Any]
+    _values: Callable[[dict[str, Any]], dict[str, Any]]
 
     def _actions(self, p: Any) -> Actions:
         if self.cluster is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from typing import TYPE_CHECKING
 
 from ..store import Event
@@ -32,7 +33,7 @@ class WorkQueue:
         return len(self._items)
 
 
-class Controller:
+class Controller(ABC):
     """Subclasses list the resources they watch and implement ``reconcile``."""
 
     name = "controller"
@@ -70,5 +71,6 @@ class Controller:
             n += 1
         return n
 
-    def reconcile(self, key: Key) -> None:  # pragma: no cover - abstract
-        raise NotImplementedError
+    @abstractmethod
+    def reconcile(self, key: Key) -> None:
+        """Bring the object named by ``key`` to its desired state (level-driven: read, compare, write)."""

@@ -161,10 +161,6 @@ class Template:
         return "".join(out)
 
 
-def _index_key(item: Any, key: Any) -> Any:
-    raise NotImplementedError
-
-
 class _State:
     __slots__ = ("t", "tree", "vars", "out", "node", "depth")
 
