@@ -37,6 +37,9 @@ def _parser() -> argparse.ArgumentParser:
     sv.add_argument("--kubeconfig", default="~/.kube/k8stutor.yaml", help="kubeconfig file to write")
     sv.add_argument("--state", metavar="FILE", help="load the cluster from FILE if it exists; save it there at exit")
     sv.add_argument("--speed", type=float, default=1.0, help="virtual time speed (1 = real time, 0 = frozen)")
+    sv.add_argument("--insecure-http", action="store_true", help="serve plain HTTP without TLS (no credentials = admin)")
+    sv.add_argument("--anonymous-auth", action="store_true",
+                    help="let requests without credentials in as system:anonymous (RBAC decides)")
     lsn = sub.add_parser("lessons", help="instructor tools")
     lsn.add_argument("rest", nargs=argparse.REMAINDER)
     return p
@@ -55,7 +58,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "serve":
         from .hosts.apiserver.main import serve_main
 
-        return serve_main(port=args.port, kubeconfig=args.kubeconfig, state=args.state, speed=args.speed)
+        return serve_main(port=args.port, kubeconfig=args.kubeconfig, state=args.state, speed=args.speed,
+                          insecure_http=args.insecure_http, anonymous_auth=args.anonymous_auth)
     if args.command is None:
         if not (sys.stdin.isatty() and sys.stdout.isatty()):
             sys.stdout.write(

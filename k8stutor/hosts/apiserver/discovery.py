@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...engine.presets import KUBE_VERSION
+from ...engine.presets import version_info  # noqa: F401 - re-exported: the /version handler
 from ...engine.registry import Registry, ResourceType
 
 AGGREGATED_CONTENT_TYPE = "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList"
@@ -45,22 +45,6 @@ _SUBRESOURCE_VERBS: dict[str, tuple[str, ...]] = {
     "finalize": ("update",),
     "approval": ("get", "patch", "update"),
 }
-
-
-def version_info() -> dict[str, Any]:
-    """The ``/version`` answer (kubectl's version dispatcher picks kubectl 1.32 from ``minor``)."""
-    major, minor = KUBE_VERSION.lstrip("v").split(".")[:2]
-    return {
-        "major": major,
-        "minor": minor,
-        "gitVersion": KUBE_VERSION,
-        "gitCommit": "59526cd4867447956156ae3a602fcbac5245c8f6",
-        "gitTreeState": "clean",
-        "buildDate": "2025-04-22T15:55:14Z",
-        "goVersion": "go1.23.6",
-        "compiler": "gc",
-        "platform": "linux/amd64",
-    }
 
 
 def group_versions(registry: Registry) -> list[tuple[str, list[str]]]:

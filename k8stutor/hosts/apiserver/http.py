@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ssl
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -52,6 +53,8 @@ class Request:
     query: dict[str, list[str]]
     headers: dict[str, str]
     body: bytes = b""
+    # The verified client certificate (``ssl`` ``getpeercert()`` form) on a TLS connection, else None.
+    peercert: dict[str, Any] | None = None
 
     def q(self, name: str, default: str = "") -> str:
         """The first value of a query parameter."""
@@ -191,9 +194,16 @@ class HTTPServer:
         self.server: asyncio.base_events.Server | None = None
         self.connections: set[asyncio.Task[Any]] = set()
 
-    async def start(self, host: str, port: int) -> int:
-        """Listen; returns the bound port (``port=0`` picks a free one)."""
-        self.server = await asyncio.start_server(self._conn, host, port, limit=MAX_HEADER_BYTES)
+    async def start(self, host: str, port: int, tls: ssl.SSLContext | None = None) -> int:
+        """Listen (over TLS with ``tls``); returns the bound port (``port=0`` picks a free one)."""
+        self.server = await asyncio.start_server(
+            self._conn,
+            host,
+            port,
+            limit=MAX_HEADER_BYTES,
+            ssl=tls,
+            ssl_handshake_timeout=10.0 if tls else None,
+        )
         return int(self.server.sockets[0].getsockname()[1])
 
     async def close(self) -> None:
@@ -213,6 +223,7 @@ class HTTPServer:
         task = asyncio.current_task()
         if task is not None:
             self.connections.add(task)
+        peercert = writer.get_extra_info("peercert") or None
         try:
             while True:
                 try:
@@ -222,6 +233,7 @@ class HTTPServer:
                     return
                 if req is None:
                     return
+                req.peercert = peercert
                 result = await self.handler(req)
                 if isinstance(result, Response):
                     close = req.header("connection").lower() == "close"

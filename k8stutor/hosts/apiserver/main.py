@@ -9,8 +9,9 @@ import signal
 import sys
 from typing import TYPE_CHECKING, TextIO
 
-from .kubeconfig import export_line, write_kubeconfig
+from .kubeconfig import export_line, pki_dir_for, write_kubeconfig
 from .server import SimServer
+from .tls import PKI, PKIError, ensure_pki
 
 if TYPE_CHECKING:
     from ...engine.cluster import Cluster
@@ -63,8 +64,11 @@ def build_cluster(state: str | None, preset: str = "classroom", seed: int = 0) -
     from ...engine.cluster import Cluster
 
     # Start virtual time at the wall clock: real kubectl computes some ages (describe events) client-side.
-    cluster = Cluster.load(state) if state and os.path.exists(state) else Cluster(preset=preset, seed=seed,
-                                                                                    epoch=time.time())
+    cluster = (
+        Cluster.load(state)
+        if state and os.path.exists(state)
+        else Cluster(preset=preset, seed=seed, epoch=time.time())
+    )
     ensure_controllers(cluster)
     return cluster
 
@@ -76,9 +80,14 @@ async def serve(
     speed: float,
     out: TextIO,
     stop: asyncio.Event | None = None,
+    pki: PKI | None = None,
+    anonymous: bool = False,
 ) -> int:
-    """Serve until ``stop`` is set (or SIGINT/SIGTERM); prints the kubeconfig export line."""
-    server = SimServer(cluster, port=port, speed=speed)
+    """Serve until ``stop`` is set (or SIGINT/SIGTERM); prints the kubeconfig export line.
+
+    With ``pki`` the server speaks TLS and the kubeconfig carries the CA and the admin's client certificate.
+    """
+    server = SimServer(cluster, port=port, speed=speed, pki=pki, anonymous=anonymous)
     try:
         await server.start()
     except OSError as e:
@@ -94,7 +103,7 @@ async def serve(
         f"(virtual time at {speed:g}x)."
     ]
     if kubeconfig:
-        path = write_kubeconfig(kubeconfig, server.url)
+        path = write_kubeconfig(kubeconfig, server.url, pki=pki)
         lines += [f"Wrote {path}. Point kubectl and helm at it with:", "", f"  {export_line(path)}", ""]
     lines.append(
         "If you served a different cluster on this port before, run `rm -rf ~/.kube/cache` first "
@@ -114,18 +123,33 @@ def serve_main(
     kubeconfig: str | None = DEFAULT_KUBECONFIG,
     state: str | None = None,
     speed: float = 1.0,
+    insecure_http: bool = False,
+    anonymous_auth: bool = False,
 ) -> int:
-    """``k8stutor serve``: build (or load) the cluster, serve it, save it to ``state`` at exit."""
+    """``k8stutor serve``: build (or load) the cluster, serve it, save it to ``state`` at exit.
+
+    TLS with a generated CA by default (kept next to the kubeconfig and reused); ``insecure_http`` serves plain
+    HTTP instead; ``anonymous_auth`` lets requests without credentials in as ``system:anonymous``.
+    """
     if speed < 0:
         sys.stderr.write("k8stutor serve: --speed must be >= 0\n")
         return 2
+    pki = None
+    if not insecure_http:
+        try:
+            pki = ensure_pki(pki_dir_for(kubeconfig))
+        except PKIError as e:
+            sys.stderr.write(f"k8stutor serve: {e}\n")
+            return 1
     try:
         cluster = build_cluster(state)
     except Exception as e:  # noqa: BLE001 - StateFileError and friends: say why, exit non-zero
         sys.stderr.write(f"k8stutor serve: {e}\n")
         return 1
     try:
-        code = asyncio.run(serve(cluster, port, kubeconfig, speed, sys.stdout))
+        code = asyncio.run(
+            serve(cluster, port, kubeconfig, speed, sys.stdout, pki=pki, anonymous=anonymous_auth)
+        )
     except KeyboardInterrupt:
         code = 0
     if state and code == 0:

@@ -124,17 +124,29 @@ def _msg_class(full_name: str) -> type[Message]:
 
 
 @cache
-def _field_info(desc: Descriptor) -> dict[str, tuple[bool, bool]]:
-    """field name -> (nullable_false, required_in_openapi)."""
+def _field_info(desc: Descriptor) -> dict[str, tuple[bool, bool, bool, str]]:
+    """field name -> (nullable_false, required_in_openapi, inline, json_name).
+
+    ``inline`` marks Go's embedded structs (``json:",inline"``: ``IngressRule.ingressRuleValue``,
+    ``Volume.volumeSource``, ``Probe.handler``, ...): a non-nullable message field that the OpenAPI
+    definition does not list, whose own fields belong to the parent object in JSON. ``json_name`` differs
+    from the proto name only where the proto spells it capitalised (``WebhookConfiguration.Webhooks``).
+    """
     def_name = "io.k8s." + desc.full_name[len("k8s.io.") :]
     try:
-        required = set(schema.definition(def_name).get("required") or ())
+        definition = schema.definition(def_name)
     except KeyError:
-        required = set()
-    out: dict[str, tuple[bool, bool]] = {}
+        definition = {}
+    required = set(definition.get("required") or ())
+    props = definition.get("properties") or {}
+    out: dict[str, tuple[bool, bool, bool, str]] = {}
     for f in desc.fields:
-        raw = f.GetOptions().SerializeToString()
-        out[f.name] = (_NULLABLE_FALSE in raw, f.name in required)
+        nonnull = _NULLABLE_FALSE in f.GetOptions().SerializeToString()
+        json_name = f.name
+        if props and f.name not in props and f.name[:1].lower() + f.name[1:] in props:
+            json_name = f.name[:1].lower() + f.name[1:]
+        inline = bool(props) and nonnull and f.message_type is not None and json_name not in props
+        out[f.name] = (nonnull, json_name in required, inline, json_name)
     return out
 
 
@@ -212,32 +224,35 @@ def to_json(msg: Message) -> Any:
     info = _field_info(desc)
     out: dict[str, Any] = {}
     for f, v in msg.ListFields():
-        nonnull, required = info.get(f.name, (False, False))
+        nonnull, required, inline, key = info.get(f.name, (False, False, False, f.name))
         if f.message_type is not None and f.message_type.GetOptions().map_entry:
             vf = f.message_type.fields_by_name["value"]
             if vf.message_type is not None:
-                out[f.name] = {k: to_json(item) for k, item in v.items()}
+                out[key] = {k: to_json(item) for k, item in v.items()}
             else:
-                out[f.name] = {k: _scalar(vf, item) for k, item in v.items()}
+                out[key] = {k: _scalar(vf, item) for k, item in v.items()}
             continue
         if f.is_repeated:
             if f.message_type is not None:
-                out[f.name] = [to_json(item) for item in v]
+                out[key] = [to_json(item) for item in v]
             else:
-                out[f.name] = [_scalar(f, item) for item in v]
+                out[key] = [_scalar(f, item) for item in v]
             continue
         if f.message_type is not None:
             val = to_json(v)
             if val is None:
                 continue
+            if inline and isinstance(val, dict):
+                out.update(val)
+                continue
             if nonnull and val == {} and not required and f.message_type.full_name in (_TIME, _MICROTIME):
                 continue
-            out[f.name] = val
+            out[key] = val
             continue
         val = _scalar(f, v)
         if nonnull and not required and _is_zero(val):
             continue
-        out[f.name] = val
+        out[key] = val
     return out
 
 
@@ -336,12 +351,20 @@ def _from_json(msg: Message, value: Any) -> Message:
     if name in _STRING_LISTS:
         msg.items.extend(value)  # type: ignore[attr-defined]
         return msg
-    fields = msg.DESCRIPTOR.fields_by_name
+    info = _field_info(msg.DESCRIPTOR)
+    by_json = {entry[3]: msg.DESCRIPTOR.fields_by_name[name] for name, entry in info.items()}
+    for fname, entry in info.items():
+        if entry[2]:  # an embedded struct takes its fields from the parent's JSON
+            inner = getattr(msg, fname)
+            inner_keys = {e[3] for e in _field_info(inner.DESCRIPTOR).values()}
+            part = {k: v for k, v in value.items() if k in inner_keys and k not in by_json}
+            if part:
+                _from_json(inner, part)
     for k, v in value.items():
-        f = fields.get(k)
+        f = by_json.get(k)
         if f is None or v is None:
             continue
-        target = getattr(msg, k)
+        target = getattr(msg, f.name)
         if f.message_type is not None and f.message_type.GetOptions().map_entry:
             vf = f.message_type.fields_by_name["value"]
             for mk, mv in v.items():
@@ -360,7 +383,7 @@ def _from_json(msg: Message, value: Any) -> Message:
             if not target.ListFields():
                 target.SetInParent()
         else:
-            setattr(msg, k, base64.b64decode(v) if f.type == FieldDescriptor.TYPE_BYTES else v)
+            setattr(msg, f.name, base64.b64decode(v) if f.type == FieldDescriptor.TYPE_BYTES else v)
     return msg
 
 

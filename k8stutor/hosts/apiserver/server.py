@@ -16,8 +16,11 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from .app import KubeAPI
-from .http import HTTPServer
+from ...engine.errors import StatusError
+from .app import KubeAPI, status_response
+from .auth import Gate
+from .http import HTTPServer, Request, Response, Streaming, Upgrade
+from .tls import PKI, install_x509_signer, server_context
 
 if TYPE_CHECKING:
     from ...engine.cluster import Cluster
@@ -59,26 +62,70 @@ class Pacer:
 
 
 class SimServer:
-    """The HTTP server, the Kubernetes API and the pacer over one cluster, on the current event loop."""
+    """The HTTP server, the Kubernetes API and the pacer over one cluster, on the current event loop.
 
-    def __init__(self, cluster: Cluster, host: str = "127.0.0.1", port: int = 0, speed: float = 1.0) -> None:
+    With ``pki`` the server speaks TLS and authenticates every request (client certificate or bearer token;
+    anonymous only with ``anonymous=True``); without it, plain HTTP where a request without credentials is
+    the cluster admin. Either way every request is authorized by the cluster's RBAC.
+    """
+
+    def __init__(
+        self,
+        cluster: Cluster,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        speed: float = 1.0,
+        pki: PKI | None = None,
+        anonymous: bool = False,
+    ) -> None:
         if host not in ("127.0.0.1", "localhost", "::1"):
             raise ValueError("the simulated API server listens on loopback only")
         self.cluster = cluster
         self.host = host
         self.port = port
+        self.pki = pki
         self.api = KubeAPI(cluster)
-        self.http = HTTPServer(self.api.handle)
+        self.gate = Gate(cluster, insecure=pki is None, anonymous=anonymous)
+        self.http = HTTPServer(self.handle)
         self.pacer = Pacer(cluster, speed)
 
     @property
     def url(self) -> str:
         """The server URL for a kubeconfig."""
-        return f"http://{self.host}:{self.port}"
+        return f"{'https' if self.pki else 'http'}://{self.host}:{self.port}"
+
+    async def handle(self, req: Request) -> Response | Streaming | Upgrade:
+        """Authenticate and authorize, answer the review APIs, then serve the request as its user."""
+        try:
+            user, info = self.gate.admit(req)
+            answer = self.gate.answer(req, info, user)
+        except StatusError as e:
+            answer = status_response(e)
+        if answer is not None:
+            self.api.requests += 1
+            for listener in self.api.listeners:
+                listener(req, answer.status)
+            return answer
+        api = self.cluster.api
+        warnings: list[str] = []
+        prev, api.current_user = api.current_user, user
+        prev_handler, api.warning_handler = api.warning_handler, warnings.append
+        try:
+            result = await self.api.handle(req)
+        finally:
+            api.current_user = prev
+            api.warning_handler = prev_handler
+        if warnings and isinstance(result, Response):
+            result.headers.extend(("Warning", warning_header(w)) for w in dict.fromkeys(warnings))
+        return result
 
     async def start(self) -> int:
         """Listen and start pacing; returns the port."""
-        self.port = await self.http.start(self.host, self.port)
+        tls = None
+        if self.pki is not None:
+            tls = server_context(self.pki)
+            install_x509_signer(self.cluster, self.pki)
+        self.port = await self.http.start(self.host, self.port, tls)
         self.api.server_address = f"{self.host}:{self.port}"
         self.cluster.settle()
         self.pacer.start()
@@ -93,10 +140,17 @@ class SimServer:
 class ServerThread:
     """A ``SimServer`` on its own event-loop thread (tests, benchmarks, tools)."""
 
-    def __init__(self, cluster: Cluster, port: int = 0, speed: float = 0.0) -> None:
+    def __init__(
+        self,
+        cluster: Cluster,
+        port: int = 0,
+        speed: float = 0.0,
+        pki: PKI | None = None,
+        anonymous: bool = False,
+    ) -> None:
         self.cluster = cluster
         self.loop = asyncio.new_event_loop()
-        self.server = SimServer(cluster, port=port, speed=speed)
+        self.server = SimServer(cluster, port=port, speed=speed, pki=pki, anonymous=anonymous)
         self.thread = threading.Thread(target=self._main, name="k8stutor-apiserver", daemon=True)
         self._ready: Future[int] = Future()
 
@@ -154,3 +208,9 @@ class ServerThread:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+def warning_header(text: str) -> str:
+    """A ``Warning`` header value as the API server writes it (RFC 7234 code 299, quoted text)."""
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"')
+    return f'299 - "{escaped}"'

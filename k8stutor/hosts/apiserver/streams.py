@@ -4,8 +4,7 @@ WebSocket protocol, and ``portforward`` (``SPDY/3.1+portforward.k8s.io`` over We
 The kubelet's containers are reached through the cluster's ``kubelets`` hook (``getattr(cluster,
 "kubelets")``); without it, logs are empty and exec answers with a clear error, as the API server does
 when it cannot reach a kubelet. Exec runs the command once in the live container's mini-shell (stdin is
-not fed to the command yet, and ``-t`` sessions are not interactive); port-forward is refused with a
-Status until the simulated network can serve a connection.
+not fed to the command yet, and ``-t`` sessions are not interactive); port-forward is in ``portforward``.
 
 WebSocket framing (RFC 6455) is done here with the standard library: server frames unmasked, client
 frames masked, binary messages whose first byte is the channel (0 stdin, 1 stdout, 2 stderr, 3 status,
@@ -26,6 +25,7 @@ from ...engine import errors
 from ...engine.errors import StatusError
 from ...engine.registry import ResourceType
 from ...engine.timeutil import rfc3339
+from . import portforward
 from .http import ChunkWriter, Request, Response, Streaming, Upgrade
 
 if TYPE_CHECKING:
@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 
 WS_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 EXEC_PROTOCOLS = ("v5.channel.k8s.io", "v4.channel.k8s.io")
-PORTFORWARD_PROTOCOL = "SPDY/3.1+portforward.k8s.io"
+PORTFORWARD_PROTOCOL = portforward.PROTOCOL
 FOLLOW_POLL = 0.1  # wall seconds between polls of a followed log
 
 
@@ -196,26 +196,31 @@ def upgrade(
 ) -> Upgrade | Response:
     """exec / attach / portforward: the WebSocket upgrade (SPDY upgrades are refused so the client says why)."""
     pod = _pod(cluster, ns, name)
-    if sub == "portforward":
-        raise StatusError(
-            501,
-            "NotImplemented",
-            "port-forward is not available yet in the simulated cluster: its network does not "
-            "carry connections to pods",
-        )
+    if sub != "portforward":
+        # Validated before any upgrade, as the API server does (so the SPDY fallback gets the same answer).
+        phase = (pod.get("status") or {}).get("phase")
+        if phase in ("Succeeded", "Failed"):
+            raise errors.bad_request(
+                f"cannot exec into a container in a completed pod; current phase is {phase}"
+            )
+        _container_name(pod, req.q("container"))
     if req.header("upgrade").lower() != "websocket":
         raise StatusError(400, "BadRequest", "Upgrade request required")
     offered = [p.strip() for p in req.header("sec-websocket-protocol").split(",") if p.strip()]
     key = req.header("sec-websocket-key")
+    if sub == "portforward":
+        if portforward.PROTOCOL not in offered:
+            raise errors.bad_request(
+                f"unsupported subprotocol(s): {', '.join(offered) or 'none'}; the simulated "
+                f"API server speaks {portforward.PROTOCOL}"
+            )
+        return portforward.upgrade(cluster, ws_accept(key), ns, name)
     proto = next((p for p in offered if p in EXEC_PROTOCOLS), None)
     if proto is None:
         raise errors.bad_request(
             f"unsupported subprotocol(s): {', '.join(offered) or 'none'}; the simulated "
             f"API server speaks {EXEC_PROTOCOLS[0]}"
         )
-    phase = (pod.get("status") or {}).get("phase")
-    if phase in ("Succeeded", "Failed"):
-        raise errors.bad_request(f"cannot exec into a container in a completed pod; current phase is {phase}")
     cname = _container_name(pod, req.q("container"))
     argv = req.query.get("command") or []
     if sub == "attach":
@@ -288,7 +293,9 @@ def _run_exec(
             b"",
             b"",
             _failure(
-                "Internal error occurred: error executing command in container: failed to exec in container: failed "
+                # The API server's WebSocket-to-SPDY stream translator wraps the kubelet's InternalError again.
+                "Internal error occurred: Internal error occurred: error executing command in container: failed to "
+                "exec in container: failed "
                 f'to start exec "{c.id}": OCI runtime exec failed: exec failed: unable to start container process: '
                 f'exec: "{argv[0]}": executable file not found in $PATH: unknown'
             ),
