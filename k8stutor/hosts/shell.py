@@ -6,15 +6,20 @@ prints its error and the session goes on; the exit status is 0 only if every com
 
 from __future__ import annotations
 
+import codecs
 import gc
 import os
+import re
+import shlex
 import sys
-from collections.abc import Iterable, Iterator
+import time
+from collections.abc import Callable, Iterable, Iterator
 from typing import TextIO
 
 from ..engine.cluster import Cluster, StateFileError
 from ..engine.presets import PRESETS
 from ..engine.runtime.sh import ShResult, needs_more_input
+from ..kubectl.result import INTERRUPTED, Stream
 from .workstation import Workstation
 
 BANNER = (
@@ -59,6 +64,80 @@ def _write(stream: TextIO, data: bytes) -> None:
     stream.flush()
 
 
+def write_result(res: ShResult, out: TextIO, err: TextIO) -> None:
+    """A command line's output, stdout and stderr interleaved in the order the commands wrote them."""
+    if not res.chunks:
+        _write(out, res.stdout)
+        _write(err, res.stderr)
+        return
+    decoders = {1: codecs.getincrementaldecoder("utf-8")("replace"), 2: codecs.getincrementaldecoder("utf-8")("replace")}
+    for fd, data in res.chunks:
+        (out if fd == 1 else err).write(decoders[fd].decode(data))
+    out.write(decoders[1].decode(b"", final=True))
+    err.write(decoders[2].decode(b"", final=True))
+    out.flush()
+    err.flush()
+
+
+# Shell syntax that makes a line more than one plain kubectl command (pipes, lists, redirections, expansions):
+# such a line runs to completion as in a transcript.
+_SHELL_SYNTAX = re.compile(r"[|;&<>`$(){}*?\[\]\n]")
+# Wall seconds between two looks at a streaming command in the REPL (virtual time runs at 1x meanwhile).
+STREAM_TICK = 0.1
+
+
+def streamable(line: str) -> bool:
+    """True for one plain ``kubectl``/``k`` command line: it may keep running and stream its output."""
+    if _SHELL_SYNTAX.search(line):
+        return False
+    try:
+        argv = shlex.split(line)
+    except ValueError:
+        return False
+    return bool(argv) and argv[0] in ("kubectl", "k")
+
+
+def run_streaming(
+    ws: Workstation, cmd: str, out: TextIO, err: TextIO, sleep: Callable[[float], None] = time.sleep
+) -> int:
+    """Run a line for a terminal: a command that waits (get -w, rollout status, wait, logs -f) prints as
+    virtual time runs at wall speed, until it ends or Ctrl+C (KeyboardInterrupt) stops it."""
+    streams: list[Stream] = []
+    ws.kubectl.on_stream = streams.append
+    try:
+        res = run_line(ws, cmd, err)
+    finally:
+        ws.kubectl.on_stream = None
+    write_result(res, out, err)
+    if not streams:
+        return res.exit_code
+    stream = streams[-1]
+    try:
+        while not stream.done:
+            sleep(STREAM_TICK)
+            ws.cluster.advance(STREAM_TICK)
+            _write_text(out, err, stream.poll())
+    except KeyboardInterrupt:
+        _write_text(out, err, stream.cancel())
+        out.write("^C\n")
+        out.flush()
+        return INTERRUPTED
+    return stream.exit_code
+
+
+def _write_text(out: TextIO, err: TextIO, chunk: tuple[str, str]) -> None:
+    for stream, text in zip((out, err), chunk, strict=True):
+        if text:
+            stream.write(text)
+            stream.flush()
+
+
+def _run_printed(ws: Workstation, cmd: str, out: TextIO, err: TextIO) -> int:
+    res = run_line(ws, cmd, err)
+    write_result(res, out, err)
+    return res.exit_code
+
+
 def run_transcript(ws: Workstation, lines: Iterable[str], out: TextIO, err: TextIO, echo: bool = False) -> int:
     """Run every command of a transcript; returns the exit status (0 only if all succeeded)."""
     status = 0
@@ -70,8 +149,7 @@ def run_transcript(ws: Workstation, lines: Iterable[str], out: TextIO, err: Text
         if cmd.strip() in ("exit", "logout", "quit"):
             break
         res = run_line(ws, cmd, err)
-        _write(out, res.stdout)
-        _write(err, res.stderr)
+        write_result(res, out, err)
         if res.exit_code != 0:
             status = 1
     return status
@@ -128,10 +206,12 @@ def repl(ws: Workstation, out: TextIO = sys.stdout, err: TextIO = sys.stderr) ->
             continue
         if cmd.strip() in ("exit", "logout", "quit"):
             break
-        res = run_line(ws, cmd, err)
-        _write(out, res.stdout)
-        _write(err, res.stderr)
-        status = res.exit_code
+        try:
+            status = run_streaming(ws, cmd, out, err) if streamable(cmd) else _run_printed(ws, cmd, out, err)
+        except KeyboardInterrupt:
+            # Ctrl+C while a command ran in place: the cluster keeps what it did so far; the prompt is back.
+            out.write("^C\n")
+            status = INTERRUPTED
     if readline is not None and hist:
         try:
             os.makedirs(os.path.dirname(hist), exist_ok=True)

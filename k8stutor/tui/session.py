@@ -14,8 +14,9 @@ from typing import Any
 
 from ..engine.runtime.sh import ShResult
 from ..hosts.completion import Completer
-from ..hosts.shell import make_workstation
+from ..hosts.shell import make_workstation, streamable
 from ..hosts.workstation import Workstation
+from ..kubectl.result import Stream
 from .paths import autosave_path, data_dir
 
 __all__ = ["CommandOutcome", "Session", "autosave_path", "data_dir", "shell_quote"]
@@ -153,7 +154,7 @@ class Session:
         target = _exec_shell(argv) if argv else None
         if target is not None:
             return self._prepare_exec(line, argv, *target)
-        return self._run_shell(line)
+        return self._run_shell(line, stream=streamable(stripped))
 
     def _prepare_exec(self, line: str, argv: list[str], pod: str, ns: str, container: str) -> CommandOutcome:
         """``kubectl exec -it POD -- sh``: check the pod, container and shell first (kubectl's own errors),
@@ -169,23 +170,35 @@ class Session:
         payload = {"pod": pod, "namespace": ns, "container": container, "shell": shell, "notice": res.stderr}
         return CommandOutcome(line, "", "", 0, action="exec", payload=payload)
 
-    def _run_shell(self, line: str, keep_history: bool = False) -> CommandOutcome:
+    def _run_shell(self, line: str, keep_history: bool = False, stream: bool = False) -> CommandOutcome:
         start = time.perf_counter()
         snap = self.cluster.snapshot()
-        res = self._safe_run(line)
+        streams: list[Stream] = []
+        if stream:
+            self.ws.kubectl.on_stream = streams.append
+        try:
+            res = self._safe_run(line)
+        finally:
+            if stream:
+                self.ws.kubectl.on_stream = None
         if self.cluster.store.revision != snap["store"]["revision"]:
             self._undo.append((line, snap))
             del self._undo[:-UNDO_LIMIT]
             self.dirty = True
         if keep_history is False and self.ws.history and self.ws.history[-1] == line:
             pass
-        return CommandOutcome(
+        outcome = CommandOutcome(
             line,
             res.stdout.decode("utf-8", "replace"),
             res.stderr.decode("utf-8", "replace"),
             res.exit_code,
             (time.perf_counter() - start) * 1000,
         )
+        if streams:
+            # The command keeps running: the front end drives it as virtual time moves (Ctrl+C stops it).
+            outcome.action = "stream"
+            outcome.payload = {"stream": streams[-1]}
+        return outcome
 
     def _safe_run(self, line: str) -> ShResult:
         try:

@@ -103,8 +103,9 @@ async def test_services_pane_shows_endpoints_not_ready_pods_the_diagnosis_and_th
         assert pane.node != first
 
 
-async def test_network_pane_draws_the_overlay_and_animates_a_prompt_trace(tmp_path):
+async def test_network_pane_draws_the_overlay_and_animates_a_prompt_trace(tmp_path, monkeypatch):
     """Each node's eth0 IP and pod subnet, the vxlan backend; `sim trace` plays hop by hop in the pane."""
+    monkeypatch.setattr(NetworkPane, "step_seconds", 3600.0)  # the test steps the animation itself
     app = sandbox_app(tmp_path)
     async with app.run_test(size=(140, 45)) as pilot:
         await type_line(pilot, "kubectl create deployment web --image=nginx --replicas=2")

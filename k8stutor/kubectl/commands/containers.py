@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from ...engine.errors import StatusError
@@ -13,7 +12,7 @@ from ..describe.tabwriter import tabwrite
 from ..durations import DurationError, parse_duration
 from ..flags import Flag
 from ..main import Command, Ctx, format_status_error
-from ..result import CommandError
+from ..result import CommandError, Stream, StreamGroup, hand_off
 
 LOGS_FLAGS = [
     Flag("container", "string", "c"),
@@ -172,27 +171,27 @@ def _render_logs(
     return "".join(out), now
 
 
-@dataclass
-class LogFollower:
-    """`kubectl logs -f`: the host calls ``poll()`` after moving virtual time to get the new lines."""
+class LogFollower(Stream):
+    """`kubectl logs -f` for a streaming host: new lines as the container writes them, until it exits."""
 
-    ctx: Ctx
-    container: Any
-    timestamps: bool
-    prefix: str
-    seen_until: float
+    def __init__(self, ctx: Ctx, container: Any, timestamps: bool, prefix: str, seen_until: float) -> None:
+        super().__init__()
+        self.ctx, self.container, self.timestamps, self.prefix = ctx, container, timestamps, prefix
+        self.seen_until = seen_until
 
-    def poll(self) -> str:
-        """New log text since the last poll."""
+    def step(self) -> None:
+        finished = self.ended
         text, now = _render_logs(
             self.ctx, self.container, None, -1, self.timestamps, self.prefix, self.seen_until
         )
         self.seen_until = now
-        return text
+        self.out(text)
+        if finished:
+            self.finish(0)
 
     @property
-    def done(self) -> bool:
-        """The container has exited: following ends."""
+    def ended(self) -> bool:
+        """The container has exited: following ends (after its last lines)."""
         c = self.container
         return c is None or c.finished is not None
 
@@ -307,7 +306,7 @@ def cmd_logs(ctx: Ctx) -> None:
             if ctx.flag("follow"):
                 followers.append(LogFollower(ctx, c, bool(ctx.flag("timestamps")), prefix, now))
     if followers:
-        ctx.result.follow = followers[0] if len(followers) == 1 else followers
+        hand_off(ctx.kubectl, ctx.result, followers[0] if len(followers) == 1 else StreamGroup(followers))
 
 
 def cmd_exec(ctx: Ctx) -> None:

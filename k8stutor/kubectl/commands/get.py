@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from ...engine.errors import StatusError
@@ -11,7 +12,7 @@ from ...engine.store import ADDED, DELETED, MODIFIED
 from ..flags import Flag
 from ..main import Ctx, format_status_error
 from ..output import check_format, render, split_format
-from ..result import CommandError
+from ..result import CommandError, Stream, hand_off
 from ..tableprinter import PrintOptions, TableWriter, render_tables
 from .common import FILE_FLAGS, load_manifests, resolve_type
 
@@ -99,6 +100,7 @@ def cmd_get(ctx: Ctx) -> None:
     errors: list[str] = []
     named = False
     multi_kind = False
+    m_versions: dict[str, str] = {}
     if filenames:
         named = True
         for m in load_manifests(ctx, filenames, errors):
@@ -111,6 +113,8 @@ def cmd_get(ctx: Ctx) -> None:
                               "installed first")
                 continue
             ns = obj.get("metadata", {}).get("namespace") or ctx.namespace
+            if obj.get("apiVersion") != rt.api_version:
+                m_versions[rt.group_resource] = str(obj.get("apiVersion"))
             try:
                 results.append((rt, ctx.api.peek_or_raise(rt, obj["metadata"]["name"], ns)))
             except StatusError as e:
@@ -166,7 +170,13 @@ def cmd_get(ctx: Ctx) -> None:
         if not results and not errors and not ctx.flag("watch") and not ctx.flag("watch-only"):
             ctx.err(_no_resources(ctx, all_ns, namespace, results, named))
     else:
-        objs = [_strip_managed(o, ctx) for _, o in results]
+        from ...engine.api.conversion import requested_version, to_version
+
+        # A type argument or manifest naming another served version (hpa.v1.autoscaling) reads that version.
+        versions = {rt.group_resource: v for rt, _ in results
+                    for v in [m_versions.get(rt.group_resource, "")]
+                    + [requested_version(rt, a) for a in ",".join(ctx.args).replace(",", " ").split()] if v}
+        objs = [_strip_managed(to_version(o, versions.get(rt.group_resource, "")), ctx) for rt, o in results]
         if objs or not named:
             rt0 = results[0][0] if results else None
             ctx.out(render(objs, output, single=single, rt=rt0, read_file=ctx.read_path,
@@ -179,7 +189,10 @@ def cmd_get(ctx: Ctx) -> None:
 
 
 def _strip_managed(obj: dict[str, Any], ctx: Ctx) -> dict[str, Any]:
-    if "managedFields" in obj.get("metadata", {}) and not ctx.flag("show-managed-fields"):
+    """OmitManagedFieldsPrinter: only ``-o json|yaml`` drop managedFields (jsonpath and templates see them)."""
+    if ((ctx.flag("output") or "") not in ("json", "yaml")) or ctx.flag("show-managed-fields"):
+        return obj
+    if "managedFields" in obj.get("metadata", {}):
         obj = dict(obj)
         obj["metadata"] = {k: v for k, v in obj["metadata"].items() if k != "managedFields"}
     return obj
@@ -235,7 +248,7 @@ def _watch(ctx: Ctx, targets: list[tuple[ResourceType, list[str] | None]], names
     except DurationError:
         raise CommandError('error: invalid timeout value. Timeout must be a single integer in seconds, or an '
                            'integer followed by a corresponding time unit (e.g. 1s | 2m | 3h)') from None
-    events: list[tuple[str, dict[str, Any]]] = []
+    events: list[tuple[str, dict[str, Any], float]] = []
 
     from ...engine.selectors import parse_field_selector, parse_label_selector
 
@@ -253,7 +266,7 @@ def _watch(ctx: Ctx, targets: list[tuple[ResourceType, list[str] | None]], names
             return
         if field_sel is not None and not field_sel.matches(ev.object):
             return
-        events.append((ev.type, ev.object))
+        events.append((ev.type, ev.object, ctx.now()))
 
     w = ctx.api.watch(rt, namespace, callback=on_event)
     opts = _print_options(ctx, fmt, False, all_ns and rt.namespaced)
@@ -267,6 +280,9 @@ def _watch(ctx: Ctx, targets: list[tuple[ResourceType, list[str] | None]], names
         writer.flush()
     clock = ctx.cluster.clock
     start = clock.now()
+    if hand_off(ctx.kubectl, ctx.result, _WatchStream(ctx, writer, rt, events, human, output,
+                                                      start + timeout if timeout > 0 else None, w.stop)):
+        return
     # Without --request-timeout a real watch runs until Ctrl-C; here it follows the changes and stops once
     # the watched objects have been quiet for a minute of virtual time (10 minutes at most).
     quiet = 60.0
@@ -292,11 +308,28 @@ def _watch(ctx: Ctx, targets: list[tuple[ResourceType, list[str] | None]], names
         w.stop()
 
 
-def _flush_events(ctx: Ctx, writer: TableWriter, rt: ResourceType, events: list[tuple[str, dict[str, Any]]],
-                  human: bool, output: str) -> None:
-    for etype, obj in events:
+class _WatchStream(Stream):
+    """``get -w`` for a streaming host: rows as the objects change, until Ctrl+C or ``--request-timeout``."""
+
+    def __init__(self, ctx: Ctx, writer: TableWriter, rt: ResourceType,
+                 events: list[tuple[str, dict[str, Any], float]], human: bool, output: str,
+                 deadline: float | None, stop: Callable[[], None]) -> None:
+        super().__init__(ctx.result, stop)
+        self.ctx, self.writer, self.rt, self.events = ctx, writer, rt, events
+        self.human, self.output, self.deadline = human, output, deadline
+
+    def step(self) -> None:
+        # Each row as it was when the change happened (a tick of the host's pacer may span several seconds).
+        _flush_events(self.ctx, self.writer, self.rt, self.events, self.human, self.output, at_event_time=True)
+        if self.deadline is not None and self.ctx.now() >= self.deadline:
+            self.finish(0)
+
+
+def _flush_events(ctx: Ctx, writer: TableWriter, rt: ResourceType,
+                  events: list[tuple[str, dict[str, Any], float]], human: bool, output: str, at_event_time: bool = False) -> None:
+    for etype, obj, when in events:
         if human:
-            table = build_table(rt, [obj], ctx.now())
+            table = build_table(rt, [obj], when if at_event_time else ctx.now())
             writer.add(table, etype if ctx.flag("output-watch-events") else None)
             ctx.out(writer.flush())
         else:

@@ -20,7 +20,7 @@ from ..durations import DurationError, parse_duration
 from ..flags import Flag
 from ..main import Command, Ctx, format_status_error
 from ..output import OPERATION_FORMATS, check_format, render
-from ..result import CommandError
+from ..result import CommandError, StepStream, Stream, hand_off
 from .common import FILE_FLAGS, load_manifests, resolve_type
 
 Obj = dict[str, Any]
@@ -445,7 +445,7 @@ def cmd_status(ctx: Ctx) -> None:
     handler = handler_for(rt)
     watch_on = ctx.flag("watch", True)
     events: list[Event] = []
-    w = ctx.api.watch(rt, ns, None, events.append)
+    w: Any = ctx.api.watch(rt, ns, None, events.append)
     try:
         last: Any = None
 
@@ -464,16 +464,37 @@ def cmd_status(ctx: Ctx) -> None:
 
         if show(obj):
             return
-        deadline = cluster.now() + (timeout if timeout > 0 else FOREVER_CAP)
-        while True:
+
+        def consume() -> bool:
+            """Show the object's changes since the last call; True once the rollout is done."""
             for ev in events:
                 if ev.object["metadata"]["name"] != name:
                     continue
                 if ev.type == DELETED:
                     raise CommandError("error: object has been deleted")
                 if show(ev.object):
-                    return
+                    return True
             events.clear()
+            return False
+
+        if timeout > 0:
+            live_deadline: float | None = cluster.now() + timeout
+        else:
+            live_deadline = None  # a real kubectl waits until Ctrl+C
+
+        def live_step(stream: Stream) -> None:
+            if consume():
+                stream.finish(0)
+            elif live_deadline is not None and cluster.now() >= live_deadline:
+                raise CommandError("error: timed out waiting for the condition")
+
+        if hand_off(ctx.kubectl, ctx.result, StepStream(ctx.result, live_step, w.stop)):
+            w = None
+            return
+        deadline = cluster.now() + (timeout if timeout > 0 else FOREVER_CAP)
+        while True:
+            if consume():
+                return
             nd = cluster.clock.next_due()
             if nd is None or nd > deadline:
                 cluster.clock.run_until(deadline)
@@ -490,7 +511,8 @@ def cmd_status(ctx: Ctx) -> None:
             cluster.clock.step()
             cluster.settle()
     finally:
-        w.stop()
+        if w is not None:
+            w.stop()
 
 
 # ---- history ---------------------------------------------------------------------------------------------

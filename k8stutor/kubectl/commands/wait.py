@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from ...engine.errors import StatusError
@@ -9,7 +10,7 @@ from ..durations import DurationError, parse_duration
 from ..flags import Flag
 from ..jsonpath import JSONPath, JSONPathError, relaxed_jsonpath_expression
 from ..main import Ctx, format_status_error
-from ..result import CommandError
+from ..result import CommandError, StepStream, Stream, hand_off
 from .common import FILE_FLAGS, load_manifests, resolve_type
 
 WAIT_FLAGS = [
@@ -46,6 +47,46 @@ def _jsonpath_holds(obj: dict[str, Any] | None, expr: str, want: str | None) -> 
     if want is None:
         return value != ""
     return value == want
+
+
+def _stream_wait(ctx: Ctx, targets: list[tuple[Any, str, str | None]], holds: Callable[[dict[str, Any] | None], bool],
+                 kind: str, timeout: float, errors: list[str]) -> bool:
+    """For a streaming host: wait for each target in turn while the host moves time (each gets ``timeout``)."""
+    cluster = ctx.cluster
+    pending = list(targets)
+    deadline: list[float | None] = [None]
+
+    def step(stream: Stream) -> None:
+        while pending:
+            rt, name, ns = pending[0]
+            if deadline[0] is None:
+                if ctx.api.peek(rt, name, ns) is None and kind not in ("delete", "create"):
+                    errors.append(format_status_error(StatusError(404, "NotFound",
+                                                                  f'{rt.group_resource} "{name}" not found')))
+                    pending.pop(0)
+                    continue
+                deadline[0] = cluster.now() + timeout
+            if holds(ctx.api.peek(rt, name, ns)):
+                stream.out(f"{rt.kind_prefix}/{name} condition met\n")
+            elif cluster.now() >= (deadline[0] or 0.0):
+                errors.append(f"error: timed out waiting for the condition on {rt.group_resource}/{name}")
+            else:
+                return
+            pending.pop(0)
+            deadline[0] = None
+        if errors:
+            stream.err("".join(e + "\n" for e in errors))
+        stream.finish(1 if errors else 0)
+
+    stream = StepStream(ctx.result, step)
+    if getattr(ctx.kubectl, "on_stream", None) is None:
+        return False
+    cluster.settle()
+    stream.poll()  # what holds already is printed now, as the real command does
+    if stream.done:
+        ctx.result.exit_code = stream.exit_code
+        return True
+    return hand_off(ctx.kubectl, ctx.result, stream)
 
 
 def cmd_wait(ctx: Ctx) -> None:
@@ -116,6 +157,8 @@ def cmd_wait(ctx: Ctx) -> None:
         raise CommandError("error: resource name must be specified" if not ctx.flag("selector") else
                            "error: no matching resources found")
     cluster = ctx.cluster
+    if _stream_wait(ctx, targets, holds, kind, timeout, errors):
+        return
     for rt, name, ns in targets:
         obj = ctx.api.peek(rt, name, ns)
         if obj is None and kind not in ("delete", "create"):

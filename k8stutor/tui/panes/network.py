@@ -135,6 +135,8 @@ class NetworkPane(Pane):
     NetworkPane #net-trace-input { height: 1; border: none; padding: 0 1; background: $boost; }
     """
 
+    step_seconds = STEP_SECONDS  # the animation's pace (tests step by hand with a long one)
+
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._cluster: Any = None
@@ -206,7 +208,7 @@ class NetworkPane(Pane):
         self.shown = 1 if self.trace.hops else 0
         if self._timer is not None:
             self._timer.stop()
-        self._timer = self.set_interval(STEP_SECONDS, self.step, name="trace")
+        self._timer = self.set_interval(self.step_seconds, self.step, name="trace")
         self._draw()
         return True
 

@@ -17,6 +17,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static, TabbedContent, TabPane
 
 from ...engine.timeutil import rfc3339
+from ...kubectl.result import Stream
 from ..bridge import ClusterBridge, Pacer
 from ..cheatsheet import CHEAT_SHEET
 from ..messages import ClusterChanged, CommandExecuted, ObjectAction, ObjectSelected, RunCommand
@@ -65,6 +66,8 @@ class WorkspaceScreen(Screen[None]):
         self._changed_since_save = False
         self.refresh_count = 0
         self._clock_text = ""
+        # The command still running at the prompt (get -w, rollout status, wait, logs -f), with its outcome so far.
+        self.running: tuple[Stream, CommandOutcome] | None = None
 
     # ---- layout ----------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -109,6 +112,8 @@ class WorkspaceScreen(Screen[None]):
         now = time.monotonic()
         dt, self._last_tick = now - self._last_tick, now
         moved = self.pacer.tick(dt)
+        if self.running is not None:
+            self.pump_stream()
         changed = self.bridge.take()
         if changed:
             self._changed_since_save = True
@@ -192,7 +197,75 @@ class WorkspaceScreen(Screen[None]):
     # ---- prompt ----------------------------------------------------------------------------------
     @on(Prompt.CommandSubmitted)
     def _submitted(self, message: Prompt.CommandSubmitted) -> None:
+        if self.running is not None:
+            # One command at a time, as in a terminal: the line stays in the prompt for later.
+            prompt = self.query_one(Prompt)
+            prompt.value = message.line.split("\n")[0]
+            prompt.cursor_position = len(prompt.value)
+            self.notify("a command is still running: Ctrl+C (or Escape) stops it", severity="warning")
+            return
         self.run_line(message.line)
+
+    @on(Prompt.Interrupted)
+    def _interrupted(self, message: Prompt.Interrupted) -> None:
+        self.interrupt()
+
+    # ---- a command that keeps running ---------------------------------------------------------------
+    def start_stream(self, out: CommandOutcome) -> None:
+        """Show what the command printed so far; the pacer's ticks then feed it until it ends or Ctrl+C."""
+        self.query_one(OutputLog).show_outcome(out)
+        self.running = (out.payload["stream"], out)
+        prompt = self.query_one(Prompt)
+        prompt.border_title = f"running: {out.line.splitlines()[0]}  (Ctrl+C stops)"
+        prompt.busy = True
+        self.set_class(True, "-running")
+        self.pump_stream()
+
+    def pump_stream(self) -> None:
+        """Let the running command see what virtual time brought; print its new output."""
+        if self.running is None:
+            return
+        stream, out = self.running
+        stdout, stderr = stream.poll()
+        self._stream_output(out, stdout, stderr)
+        if stream.done:
+            self._stream_ended(stream.exit_code)
+
+    def interrupt(self) -> bool:
+        """Ctrl+C / Escape: stop the running command; kubectl prints nothing more, the prompt is back."""
+        if self.running is None:
+            return False
+        stream, out = self.running
+        stdout, stderr = stream.cancel()
+        self._stream_output(out, stdout, stderr)
+        self.query_one(OutputLog).note("^C", style="dim")
+        self._stream_ended(stream.exit_code)
+        return True
+
+    def _stream_output(self, out: CommandOutcome, stdout: str, stderr: str) -> None:
+        if not (stdout or stderr):
+            return
+        out.stdout += stdout
+        out.stderr += stderr
+        self.query_one(OutputLog).show_outcome(CommandOutcome(out.line, stdout, stderr, 0))
+
+    def _stream_ended(self, code: int) -> None:
+        assert self.running is not None
+        _stream, out = self.running
+        self.running = None
+        out.exit_code = code
+        out.action = ""
+        out.payload = {}
+        prompt = self.query_one(Prompt)
+        prompt.border_title = None
+        prompt.busy = False
+        self.set_class(False, "-running")
+        if self.lesson is not None:
+            from ..lesson_panel import after_command
+
+            after_command(self, out)
+        self.after_change()
+        self.post_message(CommandExecuted(out))
 
     @on(Prompt.CompletionsShown)
     def _completions(self, message: Prompt.CompletionsShown) -> None:
@@ -222,6 +295,9 @@ class WorkspaceScreen(Screen[None]):
             from .exec import ExecScreen
 
             self.app.push_screen(ExecScreen(self.session, **out.payload))
+        elif out.action == "stream":
+            self.start_stream(out)
+            return out
         else:
             log.show_outcome(out)
             if line.split()[:2] == ["sim", "trace"]:
@@ -337,11 +413,13 @@ class WorkspaceScreen(Screen[None]):
     def action_step(self) -> None:
         moved = self.pacer.step()
         self.query_one(OutputLog).note(f"stepped {moved:g}s to the next event")
+        self.pump_stream()
         self.after_change()
 
     def action_fast_forward(self, seconds: float) -> None:
         self.pacer.fast_forward(float(seconds))
         self.query_one(OutputLog).note(f"fast-forwarded {float(seconds):g}s")
+        self.pump_stream()
         self.after_change()
 
     def action_undo(self) -> None:
@@ -363,6 +441,8 @@ class WorkspaceScreen(Screen[None]):
         tabs.active = ids[(i + 1) % len(ids)]
 
     def action_toggle_focus(self) -> None:
+        if self.interrupt():
+            return
         prompt = self.query_one(Prompt)
         if prompt.has_focus:
             pane = self.active_pane()
@@ -381,6 +461,9 @@ class WorkspaceScreen(Screen[None]):
         self.run_line(f"sim node {'up' if up else 'down'} {node}")
 
     def on_unmount(self) -> None:
+        if self.running is not None:
+            self.running[0].cancel()
+            self.running = None
         self.bridge.close()
         if self.autosave_enabled:
             try:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Self
 
 from textual.binding import Binding
+from textual.geometry import Region
 from textual.message import Message
 from textual.widgets import Input
 
@@ -39,6 +41,9 @@ class Prompt(Input):
             super().__init__()
             self.line = line
 
+    class Interrupted(Message):
+        """Ctrl+C at the prompt (the workspace stops a running command)."""
+
     class CompletionsShown(Message):
         """Several completions match: the app shows them in the log."""
 
@@ -58,6 +63,26 @@ class Prompt(Input):
         self._pos: int | None = None
         self._draft = ""
         self.pending: list[str] = []
+        # True while a command runs (get -w, rollout status...): Ctrl+C is for it, not for the line.
+        self.busy = False
+
+    _value_changing = False
+
+    def _watch_value(self, value: str) -> None:
+        self._value_changing = True
+        try:
+            super()._watch_value(value)
+        finally:
+            self._value_changing = False
+
+    def refresh(
+        self, *regions: Region, repaint: bool = True, layout: bool = False, recompose: bool = False
+    ) -> Self:
+        """Input asks for a layout on every keystroke (its virtual width follows the text), which re-renders the
+        whole screen; the prompt's own size never depends on its text, so a repaint is enough then."""
+        if layout and self._value_changing and not self.styles.auto_dimensions:
+            layout = False
+        return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
 
     @property
     def continuing(self) -> bool:
@@ -104,6 +129,9 @@ class Prompt(Input):
         self.cursor_position = len(new)
 
     def action_cancel(self) -> None:
+        self.post_message(self.Interrupted())
+        if self.busy:
+            return  # Ctrl+C stops the running command; a line typed meanwhile stays for after it
         if self.pending:
             self.pending = []
             self.border_title = None

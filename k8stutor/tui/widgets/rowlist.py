@@ -10,7 +10,7 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
@@ -76,6 +76,11 @@ class RowList(ScrollView, can_focus=True):
         self.rows: list[Row] = []
         self.empty_text = empty
         self._cache: dict[int, Strip] = {}
+        # Visible lines as drawn (cropped to the scroll offset, in the widget's style), valid for one
+        # (base style, scroll x, width): a cursor move redraws two lines from here instead of rendering.
+        self._drawn: dict[int, Strip] = {}
+        self._drawn_for: tuple[Any, ...] = ()
+        self._base = Style()
         self._width = 0
 
     # ---- data ------------------------------------------------------------------------------------
@@ -84,6 +89,7 @@ class RowList(ScrollView, can_focus=True):
         old_key = self.current_key
         self.rows = rows
         self._cache.clear()
+        self._drawn.clear()
         self._width = width
         if old_key is not None:
             for i, r in enumerate(rows):
@@ -98,6 +104,7 @@ class RowList(ScrollView, can_focus=True):
     def rerender(self) -> None:
         """Draw the visible rows again from their render functions (the rows themselves stand)."""
         self._cache.clear()
+        self._drawn.clear()
         self.refresh()
 
     @property
@@ -115,32 +122,45 @@ class RowList(ScrollView, can_focus=True):
         return False
 
     # ---- rendering -------------------------------------------------------------------------------
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # The widget's style is the same for every line of one pass: look it up once, not per line.
+        self._base = self.rich_style
+        return super().render_lines(crop)
+
     def render_line(self, y: int) -> Strip:
         index = self.scroll_offset.y + y
         width = self.size.width
+        base = self._base
         if not self.rows:
             if y == 0:
-                return Strip(
-                    [Segment(self.empty_text, self.rich_style + Style(dim=True))]
-                ).adjust_cell_length(width, self.rich_style)
-            return Strip.blank(width, self.rich_style)
+                return Strip([Segment(self.empty_text, base + Style(dim=True))]).adjust_cell_length(
+                    width, base
+                )
+            return Strip.blank(width, base)
         if index >= len(self.rows):
-            return Strip.blank(width, self.rich_style)
+            return Strip.blank(width, base)
+        x = self.scroll_offset.x
+        if index == self.cursor:
+            name = "rowlist--cursor" if self.has_focus else "rowlist--cursor-blur"
+            return self._line(index, x, width).apply_style(base + self.get_component_rich_style(name))
+        drawn_for = (base, x, width)
+        if drawn_for != self._drawn_for:
+            self._drawn.clear()
+            self._drawn_for = drawn_for
+        line = self._drawn.get(index)
+        if line is None:
+            line = self._drawn[index] = self._line(index, x, width).apply_style(base)
+        return line
+
+    def _line(self, index: int, x: int, width: int) -> Strip:
+        """Row ``index`` rendered (once) and cropped to the visible columns."""
         strip = self._cache.get(index)
         if strip is None:
             text = self.rows[index].render()
             text.no_wrap = True
             text.end = ""
-            segments = list(text.render(self.app.console))
-            strip = Strip(segments)
-            self._cache[index] = strip
-        x = self.scroll_offset.x
-        line = strip.crop(x, x + width).adjust_cell_length(width)
-        base = self.rich_style
-        if index == self.cursor:
-            name = "rowlist--cursor" if self.has_focus else "rowlist--cursor-blur"
-            base = base + self.get_component_rich_style(name)
-        return Strip([Segment(s.text, base + (s.style or Style()), s.control) for s in line])
+            strip = self._cache[index] = Strip(list(text.render(self.app.console)))
+        return strip.crop(x, x + width).adjust_cell_length(width)
 
     COMPONENT_CLASSES = {"rowlist--cursor", "rowlist--cursor-blur"}
 
@@ -152,8 +172,14 @@ class RowList(ScrollView, can_focus=True):
 
     # ---- cursor ----------------------------------------------------------------------------------
     def watch_cursor(self, old: int, new: int) -> None:
+        top = self.scroll_offset.y
         self._scroll_cursor_into_view()
-        self.refresh()
+        if self.scroll_offset.y == top:
+            # Only the two rows whose highlight changed are drawn again.
+            self.refresh_lines(old)
+            self.refresh_lines(new)
+        else:
+            self.refresh()
         key = self.current_key
         if key is not None:
             self.post_message(self.Highlighted(self, key))
