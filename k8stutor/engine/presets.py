@@ -22,6 +22,22 @@ POD_CIDR = "10.244.0.0/16"
 SERVICE_CIDR = "10.96.0.0/12"
 
 
+def version_info() -> dict[str, Any]:
+    """The API server's ``/version`` answer (kubectl's version dispatcher picks kubectl 1.32 from ``minor``)."""
+    major, minor = KUBE_VERSION.lstrip("v").split(".")[:2]
+    return {
+        "major": major,
+        "minor": minor,
+        "gitVersion": KUBE_VERSION,
+        "gitCommit": "59526cd4867447956156ae3a602fcbac5245c8f6",
+        "gitTreeState": "clean",
+        "buildDate": "2025-04-22T15:55:14Z",
+        "goVersion": "go1.23.6",
+        "compiler": "gc",
+        "platform": "linux/amd64",
+    }
+
+
 @dataclass
 class NodeSpec:
     name: str

@@ -6,7 +6,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from .flannel import fdb_text, flannel_of, ip_addr_text, ip_link_text, ip_route_text, neigh_text
-from .kubeproxy import iptables_save, ipvsadm, proxy_of
+from .kubeproxy import IPTABLES_VERSION, iptables_list, iptables_save, ipvsadm, proxy_of
 
 if TYPE_CHECKING:
     from ..cluster import Cluster
@@ -72,6 +72,8 @@ def node_command(cluster: Cluster, node: str, cmd: list[str]) -> tuple[str, str,
         if table not in (None, "nat", "filter", "mangle"):
             return "", f"iptables-save: Unable to open table {table}\n", 1
         return iptables_save(cluster, node, table, ctime(cluster.clock.now())), "", 0
+    if name == "iptables":
+        return _iptables(cluster, node, args)
     if name == "ipvsadm":
         if proxy_of(cluster).mode(node) != "ipvs" and not any(a.startswith("-L") or a == "-l" for a in args):
             return "", "", 0
@@ -88,6 +90,44 @@ def node_command(cluster: Cluster, node: str, cmd: list[str]) -> tuple[str, str,
                 return out, f"cat: {path}: No such file or directory\n", 1
         return out, "", 0
     return "", f"bash: line 1: {name}: command not found\n", 127
+
+
+def _iptables(cluster: Cluster, node: str, args: list[str]) -> tuple[str, str, int]:
+    """``iptables [-t TABLE] -L [CHAIN] [-n]`` (listing only; the rules belong to kube-proxy and flanneld)."""
+    table, chain, numeric, listing = "filter", "", False, False
+    i = 0
+    while i < len(args):
+        a = args[i]
+        if a in ("-t", "--table") and i + 1 < len(args):
+            table = args[i + 1]
+            i += 1
+        elif a.startswith("--table="):
+            table = a.split("=", 1)[1]
+        elif a in ("--list", "--numeric"):
+            listing |= a == "--list"
+            numeric |= a == "--numeric"
+        elif a.startswith("-") and not a.startswith("--") and set(a[1:]) <= set("Lnt"):
+            listing |= "L" in a
+            numeric |= "n" in a
+            if a.endswith("t") and i + 1 < len(args):
+                table = args[i + 1]
+                i += 1
+        elif listing and not a.startswith("-") and not chain:
+            chain = a
+        else:
+            return (
+                "",
+                f"iptables {IPTABLES_VERSION} (legacy): unknown option \"{a}\"\nTry `iptables -h' or 'iptables --help' for more information.\n",
+                2,
+            )
+        i += 1
+    if not listing:
+        return (
+            "",
+            f"iptables {IPTABLES_VERSION} (legacy): no command specified\nTry `iptables -h' or 'iptables --help' for more information.\n",
+            2,
+        )
+    return iptables_list(cluster, node, table, chain, numeric)
 
 
 def node_files(cluster: Cluster, node: str) -> dict[str, str]:
@@ -182,11 +222,25 @@ def sim_trace(cluster: Cluster, argv: list[str]) -> tuple[str, str, int]:
         if not reasons:
             return f"service {ns}/{name}: endpoints look healthy\n", "", 0
         return "".join(f"- {r}\n" for r in reasons), "", 1
+    vhost, path, rest = "", "/", []
+    i = 0
+    while i < len(argv):
+        if argv[i] in ("-H", "--host", "--path") and i + 1 < len(argv):
+            if argv[i] == "--path":
+                path = argv[i + 1] if argv[i + 1].startswith("/") else "/" + argv[i + 1]
+            else:
+                vhost = argv[i + 1].split(":", 1)[1].strip() if ":" in argv[i + 1] else argv[i + 1]
+            i += 2
+            continue
+        rest.append(argv[i])
+        i += 1
+    argv = rest
     if len(argv) != 3:
         return (
             "",
             (
-                "usage: sim trace FROM TO[:PORT]   FROM = pod/NAME | NS/NAME | node/NAME | workstation; "
+                "usage: sim trace FROM TO[:PORT] [--host HOST] [--path PATH]   "
+                "FROM = pod/NAME | NS/NAME | node/NAME | workstation; "
                 "TO = IP | svc/NAME[.NS] | pod/NAME | node/NAME | DNS name\n"
             ),
             2,
@@ -201,7 +255,38 @@ def sim_trace(cluster: Cluster, argv: list[str]) -> tuple[str, str, int]:
     if not t.ok and t.service is not None:
         for r in diagnose_service(cluster, t.service.ns, t.service.name):
             out += f"why: {r}\n"
+    if t.ok and t.target is not None and t.target_port in (80, 443):
+        out += _ingress_hop(cluster, t, vhost or ip, path)
     return out, "", 0 if t.ok else 1
+
+
+def _ingress_hop(cluster: Cluster, t: Any, host: str, path: str) -> str:
+    """When a trace ends in an ingress-nginx pod: the rule nginx matches and the upstream connection's trace."""
+    from .ingress import is_ingress_controller, match, route_request
+
+    ctrl = t.target
+    if not is_ingress_controller(ctrl):
+        return ""
+    pod = f"{ctrl['metadata'].get('namespace', '')}/{ctrl['metadata']['name']}"
+    found = match(cluster, host, path)
+    if found is None:
+        return f"ingress: nginx in {pod}: no rule for Host {host} path {path}: default backend (404)\n"
+    ing, backend = found
+    svc = backend.get("service") or {}
+    port = svc.get("port") or {}
+    shown = port.get("number", port.get("name", ""))
+    client = t.hops[0].src.split(":")[0] if t.hops else ""
+    scheme = "https" if t.target_port == 443 else "http"
+    status, _, subs = route_request(cluster, ctrl, host, path, scheme, client)
+    head = (
+        f"ingress: nginx in {pod}: Host {host} path {path} matches Ingress "
+        f"{ing['metadata'].get('namespace', '')}/{ing['metadata']['name']} -> service {svc.get('name', '')}:{shown}"
+    )
+    if status == 308:
+        return head + "; TLS is configured for the host: nginx answers 308 Permanent Redirect to https\n"
+    if not subs:
+        return head + f"; nginx answers {status} itself (no ready endpoint)\n"
+    return head + "; proxied straight to an endpoint (upstream)\n" + "".join(sub.text() for sub in subs)
 
 
 def install_workstation(ws: Any) -> None:
@@ -231,7 +316,7 @@ def install_workstation(ws: Any) -> None:
             ctx.stderr.write(err)
         return code
 
-    for name in ("ip", "bridge", "iptables-save", "ipvsadm"):
+    for name in ("ip", "bridge", "iptables-save", "iptables", "ipvsadm"):
         ws.add_node_command(name, node_cmd)
     base_sim = ws.shell.commands.get("sim")
 

@@ -386,7 +386,12 @@ def nslookup_legacy(cluster: Cluster, argv: list[str], rc: ResolvConf) -> tuple[
         return f"{ip} {recs[0][2].rstrip('.')}\n" if recs else f"{ip}\n"
 
     if server == DNS_IP and not coredns_ready(cluster):
-        return "", f"nslookup: can't resolve '{args[0]}'\n", 1
+        # The server's own PTR lookup fails too: its address is printed bare (the DNS debugging page's output).
+        return (
+            f"{'Server:':<10} {server}\nAddress 1: {server}\n\n",
+            f"nslookup: can't resolve '{args[0]}'\n",
+            1,
+        )
     out = f"{'Server:':<10} {server}\nAddress 1: {rev(server)}\n"
     try:
         _, addrs = resolve(cluster, args[0], ResolvConf([server], rc.search, rc.ndots, rc.options))

@@ -12,11 +12,12 @@ import hashlib
 import ipaddress
 import json
 from dataclasses import dataclass
+from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Any
 
 from ..controllers.base import Controller, Key
 from ..store import DELETED, Event
-from .index import index_of, pod_ip
+from .index import in_net4, index_of, ip4_int, net4, pod_ip
 
 if TYPE_CHECKING:
     from ..cluster import Cluster
@@ -87,17 +88,17 @@ class NodeNet:
     cidr: str
     vtep_mac: str
 
-    @property
+    @cached_property
     def segment(self) -> ipaddress.IPv4Network:
         """The node's L2 segment (its /24)."""
         return ipaddress.IPv4Network(f"{self.ip}/24", strict=False)
 
-    @property
+    @cached_property
     def gateway_ip(self) -> str:
         """The pod subnet's gateway (cni0 address, ``.1``)."""
         return str(ipaddress.ip_network(self.cidr).network_address + 1)
 
-    @property
+    @cached_property
     def network_ip(self) -> str:
         """The pod subnet's network address (flannel.1's address)."""
         return str(ipaddress.ip_network(self.cidr).network_address)
@@ -123,7 +124,21 @@ class Route:
 
     def net(self) -> ipaddress.IPv4Network:
         """Destination prefix."""
-        return ipaddress.IPv4Network("0.0.0.0/0" if self.dst == "default" else self.dst)
+        return _net("0.0.0.0/0" if self.dst == "default" else self.dst)
+
+
+@lru_cache(maxsize=4096)
+def _net(cidr: str) -> ipaddress.IPv4Network:
+    return ipaddress.IPv4Network(cidr)
+
+
+@dataclass(frozen=True)
+class _Table:
+    """A node's routing table, built once per (node set, flanneld config, cni0) state."""
+
+    key: tuple[Any, ...]
+    routes: tuple[Route, ...]
+    match: tuple[tuple[int, int, Route], ...]  # (network, mask, route), longest prefix first
 
 
 class Flannel(Controller):
@@ -139,6 +154,11 @@ class Flannel(Controller):
         self.confs: dict[str, NetConf] = {}
         self.pod_uid: dict[str, str] = {}
         self.nodes: dict[str, NodeNet] = {}
+        # Derived data (routing tables, address indexes) is cached against ``gen``, which moves whenever a
+        # node's network identity changes; a table also keys on its node's config and cni0 state.
+        self.gen = 0
+        self._tables: dict[str, _Table] = {}
+        self._by_ip: tuple[int, dict[str, NodeNet]] = (-1, {})
         for node in cluster.store.list("nodes"):
             self._node(node)
             self.confs[node["metadata"]["name"]] = conf
@@ -168,7 +188,10 @@ class Flannel(Controller):
             ).get("VtepMAC", "")
         except (ValueError, AttributeError):
             mac = ""
-        self.nodes[meta["name"]] = NodeNet(meta["name"], ip, cidr, mac or mac_for(meta["name"]))
+        nn = NodeNet(meta["name"], ip, cidr, mac or mac_for(meta["name"]))
+        if self.nodes.get(meta["name"]) != nn:
+            self.nodes[meta["name"]] = nn
+            self.gen += 1
 
     def on_event(self, ev: Event) -> None:
         """Nodes join/leave; a flannel pod (re)starting on a node re-reads the ConfigMap."""
@@ -176,7 +199,8 @@ class Flannel(Controller):
         meta = obj["metadata"]
         if ev.resource == "nodes":
             if ev.type == DELETED:
-                self.nodes.pop(meta["name"], None)
+                if self.nodes.pop(meta["name"], None) is not None:
+                    self.gen += 1
             else:
                 self._node(obj)
                 self.confs.setdefault(meta["name"], self.current_conf())
@@ -224,19 +248,20 @@ class Flannel(Controller):
 
     def node_by_ip(self, ip: str) -> NodeNet | None:
         """The node with this InternalIP."""
-        for n in self.nodes.values():
-            if n.ip == ip:
-                return n
-        return None
+        gen, by_ip = self._by_ip
+        if gen != self.gen:
+            by_ip = {}
+            for n in self.nodes.values():
+                by_ip.setdefault(n.ip, n)
+            self._by_ip = (self.gen, by_ip)
+        return by_ip.get(ip)
 
     def node_for_pod_ip(self, ip: str) -> NodeNet | None:
         """The node whose lease contains a pod IP."""
-        try:
-            addr = ipaddress.ip_address(ip)
-        except ValueError:
+        if ip4_int(ip) is None:
             return None
         for n in self.nodes.values():
-            if addr in ipaddress.ip_network(n.cidr):
+            if in_net4(ip, n.cidr):
                 return n
         return None
 
@@ -255,11 +280,35 @@ class Flannel(Controller):
             return Route(remote.cidr, "eth0", via=remote.ip), "host-gw"
         return Route(remote.cidr, "flannel.1", via=remote.network_ip, onlink=True), "vxlan"
 
+    def _table(self, node: str) -> _Table | None:
+        """The node's routing table from the cache (rebuilt when the nodes, its config or cni0 change)."""
+        key = (self.gen, self.conf(node), self.has_cni0(node))
+        tab = self._tables.get(node)
+        if tab is not None and tab.key == key:
+            return tab
+        routes = self._build_routes(node)
+        if routes is None:
+            self._tables.pop(node, None)
+            return None
+        match = []
+        for r in routes:
+            net = net4(r.dst)
+            if net is not None:
+                match.append((net[2], net[0], net[1], r))
+        match.sort(key=lambda m: -m[0])  # stable: equal prefixes keep table order, as the linear scan did
+        tab = _Table(key, tuple(routes), tuple((m[1], m[2], m[3]) for m in match))
+        self._tables[node] = tab
+        return tab
+
     def routes(self, node: str) -> list[Route]:
         """The node's main routing table."""
+        tab = self._table(node)
+        return list(tab.routes) if tab is not None else []
+
+    def _build_routes(self, node: str) -> list[Route] | None:
         me = self.nodes.get(node)
         if me is None:
-            return []
+            return None
         seg = me.segment
         out = [
             Route("default", "eth0", via=str(seg.network_address + 2)),
@@ -278,13 +327,17 @@ class Flannel(Controller):
 
     def lookup(self, node: str, dst: str) -> Route | None:
         """Longest-prefix match in the node's table."""
-        addr = ipaddress.ip_address(dst)
-        best: Route | None = None
-        for r in self.routes(node):
-            n = r.net()
-            if addr in n and (best is None or n.prefixlen > best.net().prefixlen):
-                best = r
-        return best
+        addr = ip4_int(dst)
+        if addr is None:
+            ipaddress.ip_address(dst)  # ValueError for text that is no address at all
+            return None  # IPv6: the tables are IPv4 only
+        tab = self._table(node)
+        if tab is None:
+            return None
+        for net, mask, r in tab.match:
+            if addr & mask == net:
+                return r
+        return None
 
     def uses_vxlan(self, node: str) -> bool:
         """flannel.1 exists on the node."""
@@ -465,9 +518,10 @@ def _uuid(seed: str) -> str:
     return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:32]}"
 
 
-def _link_line(d: dict[str, Any]) -> str:
+def _link_line(d: dict[str, Any], link_mode: bool = False) -> str:
+    """The first two lines of a device; ``ip link`` adds the link mode (``mode DEFAULT``), ``ip addr`` not."""
     qlen = " qlen 1000" if d.get("qlen") else ""
-    state = d["state"]
+    state = d["state"] + (" mode DEFAULT" if link_mode else "")
     head = (
         f"{d['index']}: {d['name']}: <{d['flags']}> mtu {d['mtu']} qdisc {d['qdisc']} state {state} "
         f"group default{qlen}"
@@ -513,7 +567,7 @@ def ip_link_text(fl: Flannel, node: str, dev: str | None = None, details: bool =
     for d in fl.devices(node):
         if dev and d["name"].split("@")[0] != dev:
             continue
-        text = _link_line(d)
+        text = _link_line(d, link_mode=True)
         if details and d.get("vxlan"):
             text += " promiscuity 0 minmtu 68 maxmtu 65535 \n    " + d["vxlan"]
         out.append(text)

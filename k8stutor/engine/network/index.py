@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from ..store import DELETED, Event
@@ -10,6 +11,46 @@ if TYPE_CHECKING:
     from ..cluster import Cluster
 
 Obj = dict[str, Any]
+
+
+@lru_cache(maxsize=8192)
+def ip4_int(text: str) -> int | None:
+    """A dotted-quad IPv4 address as an integer (None when it is not one); parsed once per distinct text."""
+    parts = text.split(".")
+    if len(parts) != 4:
+        return None
+    n = 0
+    for p in parts:
+        if not p.isdigit() or not p.isascii() or len(p) > 3 or (len(p) > 1 and p[0] == "0"):
+            return None
+        v = int(p)
+        if v > 255:
+            return None
+        n = n << 8 | v
+    return n
+
+
+@lru_cache(maxsize=4096)
+def net4(cidr: str) -> tuple[int, int, int] | None:
+    """``a.b.c.d/len`` (or ``default``) as (network int, mask int, prefix length); None when malformed."""
+    if cidr == "default":
+        return 0, 0, 0
+    addr, _, plen = cidr.partition("/")
+    base = ip4_int(addr)
+    if base is None or (plen and not plen.isdigit()):
+        return None
+    n = int(plen) if plen else 32
+    if n > 32:
+        return None
+    mask = (0xFFFFFFFF << (32 - n)) & 0xFFFFFFFF
+    return base & mask, mask, n
+
+
+def in_net4(ip: str, cidr: str) -> bool:
+    """The IPv4 address lies in the prefix (False for anything malformed)."""
+    a = ip4_int(ip)
+    net = net4(cidr)
+    return a is not None and net is not None and a & net[1] == net[0]
 
 
 def pod_ready(pod: Obj) -> bool:

@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from ..controllers.base import Controller, Key
 from ..errors import StatusError
-from ..store import Event
+from ..events import EventRecorder
+from ..store import DELETED, Event
 from .index import index_of, pod_ready
 
 if TYPE_CHECKING:
@@ -115,9 +116,6 @@ def match(cluster: Cluster, host: str, path: str) -> tuple[Obj, Obj] | None:
     return best[3], best[4]
 
 
-_RR: dict[tuple[str, str, str], int] = {}
-
-
 def route_request(
     cluster: Cluster, ctrl: Obj, host: str, path: str, scheme: str, client_ip: str
 ) -> tuple[int, str, list[Trace]]:
@@ -167,8 +165,9 @@ def route_request(
         return 503, UNAVAILABLE, []
     pods.sort(key=lambda p: tuple(int(x) for x in p["status"]["podIP"].split(".")))
     key = (ns, svc["metadata"]["name"], str(sport.get("port")))
-    i = _RR.get(key, 0)
-    _RR[key] = i + 1
+    rr: dict[tuple[str, str, str], int] = cluster.__dict__.setdefault("ingress_rr", {})
+    i = rr.get(key, 0)
+    rr[key] = i + 1
     target = pods[i % len(pods)]
     port = find_port(target, sport) or 0
     src = pod_endpoint(cluster, ctrl["metadata"].get("namespace", ""), ctrl["metadata"]["name"])
@@ -249,17 +248,32 @@ class IngressStatus(Controller):
     """
 
     name = "ingress-nginx-status"
-    watches = ("pods",)
+    watches = ("pods", "ingresses.networking.k8s.io")
 
     def __init__(self, cluster: Cluster) -> None:
         super().__init__(cluster)
         self._leader: tuple[str, str] | None = None
         self._timer: Any = None
+        self._recorder = EventRecorder(cluster.api, "nginx-ingress-controller")
 
     def on_event(self, ev: Event) -> None:
-        """Re-check leadership when controller pods change."""
+        """Re-check leadership when controller pods change; schedule a sync when an Ingress changes."""
         if ev.resource == "pods" and is_ingress_controller(ev.object):
             self.queue.add(("pods", "", "*"))
+        elif ev.resource != "pods" and ev.type != DELETED:
+            meta = ev.object["metadata"]
+            self.queue.add(("ingsync", meta.get("namespace", ""), meta["name"]))
+
+    def _scheduled_for_sync(self, ns: str, name: str) -> None:
+        """store.go's ingress event handler: each controller pod records ``Sync``/``Scheduled for sync``."""
+        ing = self.api.peek("ingresses.networking.k8s.io", name, ns)
+        if ing is None:
+            return
+        classes, default = _classes(self.cluster)
+        if not _handled(ing, classes, default):
+            return
+        for _ in self._ready_controllers():
+            self._recorder.event(ing, "Normal", "Sync", "Scheduled for sync")
 
     def _ready_controllers(self) -> list[Obj]:
         out = []
@@ -279,6 +293,9 @@ class IngressStatus(Controller):
         if key[0] == "sync":
             self._timer = None
             self._sync()
+            return
+        if key[0] == "ingsync":
+            self._scheduled_for_sync(key[1], key[2])
             return
         pods = self._ready_controllers()
         names = {(p["metadata"]["namespace"], p["metadata"]["name"]) for p in pods}

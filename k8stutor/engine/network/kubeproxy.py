@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import hashlib
 from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Any
 
 import yaml
@@ -29,6 +30,7 @@ IPTABLES_VERSION = "v1.8.7"
 IPVS_SCHEDULERS = ("rr", "wrr", "lc", "wlc", "lblc", "lblcr", "dh", "sh", "sed", "nq", "mh")
 
 
+@lru_cache(maxsize=16384)
 def proto_hash(*parts: str) -> str:
     """``portProtoHash``: first 16 chars of base32(SHA-256(concatenation))."""
     return base64.b32encode(hashlib.sha256("".join(parts).encode()).digest()).decode()[:16]
@@ -44,6 +46,7 @@ def sep_chain(spn: str, proto: str, endpoint: str) -> str:
     return "KUBE-SEP-" + proto_hash(spn, proto, endpoint)
 
 
+@lru_cache(maxsize=1024)
 def probability(n: int) -> float:
     """The probability iptables applies for the first of ``n`` remaining endpoints (31-bit fixed point)."""
     p = float(f"{1.0 / n:0.10f}")
@@ -103,9 +106,9 @@ class ServicePort:
         """Lower-case protocol."""
         return self.proto.lower()
 
-    @property
+    @cached_property
     def chain(self) -> str:
-        """KUBE-SVC chain."""
+        """KUBE-SVC chain (its inputs never change once the port is built)."""
         return svc_chain(self.spn, self.lproto)
 
     @property
@@ -346,8 +349,14 @@ class KubeProxy(Controller):
         return self.modes.get(node, ("iptables", "rr"))[1]
 
     # ---- the data path ------------------------------------------------------------------------------
-    def choose(self, node: str, sp: ServicePort, client_ip: str, local_only: bool = False) -> Endpoint | None:
-        """The endpoint the node's rules send a new connection to (None: no endpoints -> REJECT)."""
+    def choose(
+        self, node: str, sp: ServicePort, client_ip: str, local_only: bool = False, vs: str = ""
+    ) -> Endpoint | None:
+        """The endpoint the node's rules send a new connection to (None: no endpoints -> REJECT).
+
+        ``vs`` is the ``ip:port`` the packet was sent to: in IPVS mode every virtual server (ClusterIP, each
+        node address's NodePort) keeps its own round-robin position, as the kernel's ``rr`` scheduler does.
+        """
         eps = sp.endpoints
         if local_only:
             eps = [e for e in eps if e.node == node]
@@ -355,7 +364,7 @@ class KubeProxy(Controller):
         if n == 0:
             return None
         now = self.cluster.clock.now()
-        akey = (node, sp.chain + "|" + client_ip)
+        akey = (node, sp.chain + "|" + client_ip) if sp.affinity else ("", "")
         if sp.affinity:
             hit = self.recent.get(akey)
             if hit is not None and now - hit[1] <= sp.affinity_timeout:
@@ -364,15 +373,17 @@ class KubeProxy(Controller):
                         self.recent[akey] = (e.addr, now)
                         return e
         if self.mode(node) == "ipvs":
-            k = (node, sp.cluster_ip, sp.port, sp.proto)
+            vip, _, vport = (vs or f"{sp.cluster_ip}:{sp.port}").rpartition(":")
+            k = (node, vip, int(vport), sp.proto)
             i = self.rr.get(k, 0)
             ep = eps[i % n]
             self.rr[k] = (i + 1) % n
         else:
             rnd = self.cluster.rng.random
             ep = eps[-1]
+            prob = probability
             for i in range(n - 1):
-                if rnd() < probability(n - i):
+                if rnd() < prob(n - i):
                     ep = eps[i]
                     break
         if sp.affinity:
@@ -463,9 +474,10 @@ def _nat_rules(kp: KubeProxy, node: str, flannel_rules: list[str]) -> tuple[list
                     f"-m addrtype --src-type LOCAL -j KUBE-MARK-MASQ",
                     f'-A {target} -m comment --comment "route LOCAL traffic for {spn} external destinations" '
                     f"-m addrtype --src-type LOCAL -j {svc}",
-                    f"-A {target} -j {sp.local_chain}",
                 ]
                 local = [e for e in sp.endpoints if e.node == node]
+                if local:  # hasExternalEndpoints: else the filter table DROPs the external traffic
+                    per[target].append(f"-A {target} -j {sp.local_chain}")
                 per[sp.local_chain] = _balance(sp, sp.local_chain, local)
             else:
                 per[target] = [
@@ -570,9 +582,22 @@ def _filter_rules(kp: KubeProxy, node: str, flannel: bool) -> tuple[list[str], l
     svc_rules: list[str] = []
     ext_rules: list[str] = []
     for sp in kp.table.all():
-        if sp.endpoints or sp.cluster_ip in ("", "None"):
+        if sp.cluster_ip in ("", "None"):
             continue
         p, spn = sp.lproto, sp.spn
+        if sp.endpoints:
+            if sp.etp_local and sp.external and not any(e.node == node for e in sp.endpoints):
+                drop = f'-m comment --comment "{spn} has no local endpoints"'
+                for ip in sp.external_ips + sp.lb_ips:
+                    ext_rules.append(
+                        f"-A KUBE-EXTERNAL-SERVICES -d {ip}/32 -p {p} {drop} -m {p} --dport {sp.port} -j DROP"
+                    )
+                if sp.node_port:
+                    ext_rules.append(
+                        f"-A KUBE-EXTERNAL-SERVICES -p {p} {drop} -m addrtype --dst-type LOCAL -m {p} "
+                        f"--dport {sp.node_port} -j DROP"
+                    )
+            continue
         rej = "-j REJECT --reject-with icmp-port-unreachable"
         svc_rules.append(
             f'-A KUBE-SERVICES -d {sp.cluster_ip}/32 -p {p} -m comment --comment "{spn} has no '
@@ -597,7 +622,7 @@ def _filter_rules(kp: KubeProxy, node: str, flannel: bool) -> tuple[list[str], l
 
 
 def _ipvs_nat(kp: KubeProxy, node: str, flannel_rules: list[str]) -> tuple[list[str], list[str]]:
-    """The iptables side of IPVS mode (ipset matches; partly UNVERIFIED wording)."""
+    """The nat side of IPVS mode: ``writeIptablesRules`` of pkg/proxy/ipvs/proxier.go (ipset matches)."""
     chains = [
         "KUBE-KUBELET-CANARY",
         "KUBE-LOAD-BALANCER",
@@ -615,33 +640,180 @@ def _ipvs_nat(kp: KubeProxy, node: str, flannel_rules: list[str]) -> tuple[list[
     if flannel_rules:
         body.append('-A POSTROUTING -m comment --comment "flanneld masq" -j FLANNEL-POSTRTG')
         chains.append("FLANNEL-POSTRTG")
+    sets = ipsets(kp, node)
+
+    def match(name: str, how: str, proto: str = "") -> str:
+        p = f"-p {proto} " if proto else ""
+        return f'{p}-m comment --comment "{IPSET_COMMENTS[name]}" -m set --match-set {name} {how}'
+
+    services = ["-A KUBE-SERVICES -s 127.0.0.0/8 -j RETURN"]
+    lb, nodeport = [], []
+    postrouting = []
+    if sets["KUBE-LOOP-BACK"]:
+        postrouting.append(f"-A KUBE-POSTROUTING {match('KUBE-LOOP-BACK', 'dst,dst,src')} -j MASQUERADE")
+    if sets["KUBE-LOAD-BALANCER"]:
+        services.append(f"-A KUBE-SERVICES {match('KUBE-LOAD-BALANCER', 'dst,dst')} -j KUBE-LOAD-BALANCER")
+    if sets["KUBE-LOAD-BALANCER-LOCAL"]:
+        lb.append(f"-A KUBE-LOAD-BALANCER {match('KUBE-LOAD-BALANCER-LOCAL', 'dst,dst')} -j RETURN")
+    for proto in ("tcp", "udp"):
+        local, every = f"KUBE-NODE-PORT-LOCAL-{proto.upper()}", f"KUBE-NODE-PORT-{proto.upper()}"
+        if sets[local]:
+            nodeport.append(f"-A KUBE-NODE-PORT {match(local, 'dst', proto)} -j RETURN")
+        if sets[every]:
+            nodeport.append(f"-A KUBE-NODE-PORT {match(every, 'dst', proto)} -j KUBE-MARK-MASQ")
+    if sets["KUBE-CLUSTER-IP"]:
+        services.append(
+            f"-A KUBE-SERVICES ! -s {CLUSTER_CIDR} {match('KUBE-CLUSTER-IP', 'dst,dst')} -j KUBE-MARK-MASQ"
+        )
+    for name in ("KUBE-EXTERNAL-IP", "KUBE-EXTERNAL-IP-LOCAL"):
+        if sets[name]:
+            m = match(name, "dst,dst")
+            if name == "KUBE-EXTERNAL-IP":
+                services.append(f"-A KUBE-SERVICES {m} -j KUBE-MARK-MASQ")
+            services.append(
+                f"-A KUBE-SERVICES {m} -m physdev ! --physdev-is-in -m addrtype ! --src-type LOCAL -j ACCEPT"
+            )
+            services.append(f"-A KUBE-SERVICES {m} -m addrtype --dst-type LOCAL -j ACCEPT")
+    services.append("-A KUBE-SERVICES -m addrtype --dst-type LOCAL -j KUBE-NODE-PORT")
+    lb.append("-A KUBE-LOAD-BALANCER -j KUBE-MARK-MASQ")
+    for name in ("KUBE-CLUSTER-IP", "KUBE-LOAD-BALANCER"):
+        if sets[name]:
+            services.append(f"-A KUBE-SERVICES -m set --match-set {name} dst,dst -j ACCEPT")
+    postrouting += [
+        "-A KUBE-POSTROUTING -m mark ! --mark 0x4000/0x4000 -j RETURN",
+        "-A KUBE-POSTROUTING -j MARK --set-xmark 0x4000/0x0",
+        '-A KUBE-POSTROUTING -m comment --comment "kubernetes service traffic requiring SNAT" -j MASQUERADE '
+        "--random-fully",
+    ]
     per = {
         "FLANNEL-POSTRTG": list(flannel_rules),
-        "KUBE-LOAD-BALANCER": ["-A KUBE-LOAD-BALANCER -j KUBE-MARK-MASQ"],
+        "KUBE-LOAD-BALANCER": lb,
         "KUBE-MARK-MASQ": ["-A KUBE-MARK-MASQ -j MARK --set-xmark 0x4000/0x4000"],
-        "KUBE-NODE-PORT": [
-            '-A KUBE-NODE-PORT -p tcp -m comment --comment "Kubernetes nodeport TCP port for '
-            'masquerade purpose" -m set --match-set KUBE-NODE-PORT-TCP dst -j KUBE-MARK-MASQ'
-        ],
-        "KUBE-POSTROUTING": [
-            '-A KUBE-POSTROUTING -m comment --comment "Kubernetes endpoints dst ip:port, source ip for solving '
-            'hairpin purpose" -m set --match-set KUBE-LOOP-BACK dst,dst,src -j MASQUERADE',
-            "-A KUBE-POSTROUTING -m mark ! --mark 0x4000/0x4000 -j RETURN",
-            "-A KUBE-POSTROUTING -j MARK --set-xmark 0x4000/0x0",
-            '-A KUBE-POSTROUTING -m comment --comment "kubernetes service traffic requiring SNAT" -j MASQUERADE '
-            "--random-fully",
-        ],
-        "KUBE-SERVICES": [
-            f'-A KUBE-SERVICES ! -s {CLUSTER_CIDR} -m comment --comment "Kubernetes service cluster ip + port for '
-            'masquerade purpose" -m set --match-set KUBE-CLUSTER-IP dst,dst -j KUBE-MARK-MASQ',
-            "-A KUBE-SERVICES -m addrtype --dst-type LOCAL -j KUBE-NODE-PORT",
-            "-A KUBE-SERVICES -m set --match-set KUBE-CLUSTER-IP dst,dst -j ACCEPT",
-        ],
+        "KUBE-NODE-PORT": nodeport,
+        "KUBE-POSTROUTING": postrouting,
+        "KUBE-SERVICES": services,
     }
     decl = sorted(chains)
     for ch in decl:
         body.extend(per.get(ch, ()))
     return decl, body
+
+
+def _ipvs_filter(kp: KubeProxy, node: str, flannel: bool) -> tuple[list[str], list[str]]:
+    """The filter side of IPVS mode (``iptablesJumpChain`` prepends, ``writeIptablesRules``)."""
+    chains = [
+        "KUBE-FIREWALL",
+        "KUBE-FORWARD",
+        "KUBE-IPVS-FILTER",
+        "KUBE-IPVS-OUT-FILTER",
+        "KUBE-KUBELET-CANARY",
+        "KUBE-NODE-PORT",
+        "KUBE-PROXY-FIREWALL",
+        "KUBE-SOURCE-RANGES-FIREWALL",
+    ]
+    if flannel:
+        chains.append("FLANNEL-FWD")
+    body = [
+        '-A INPUT -m comment --comment "kubernetes ipvs access filter" -j KUBE-IPVS-FILTER',
+        '-A INPUT -m comment --comment "kube-proxy firewall rules" -j KUBE-PROXY-FIREWALL',
+        '-A INPUT -m comment --comment "kubernetes health check rules" -j KUBE-NODE-PORT',
+        "-A INPUT -j KUBE-FIREWALL",
+        '-A FORWARD -m comment --comment "kube-proxy firewall rules" -j KUBE-PROXY-FIREWALL',
+        '-A FORWARD -m comment --comment "kubernetes forwarding rules" -j KUBE-FORWARD',
+    ]
+    if flannel:
+        body.append('-A FORWARD -m comment --comment "flanneld forward" -j FLANNEL-FWD')
+    body += [
+        '-A OUTPUT -m comment --comment "kubernetes ipvs access filter" -j KUBE-IPVS-OUT-FILTER',
+        "-A OUTPUT -j KUBE-FIREWALL",
+    ]
+    per: dict[str, list[str]] = {
+        "FLANNEL-FWD": [
+            f'-A FLANNEL-FWD -s {CLUSTER_CIDR} -m comment --comment "flanneld forward" -j ACCEPT',
+            f'-A FLANNEL-FWD -d {CLUSTER_CIDR} -m comment --comment "flanneld forward" -j ACCEPT',
+        ],
+        "KUBE-FIREWALL": [
+            '-A KUBE-FIREWALL ! -s 127.0.0.0/8 -d 127.0.0.0/8 -m comment --comment "block incoming '
+            'localnet connections" -m conntrack ! --ctstate RELATED,ESTABLISHED,DNAT -j DROP'
+        ],
+        "KUBE-FORWARD": [
+            '-A KUBE-FORWARD -m comment --comment "kubernetes forwarding rules" -m mark --mark 0x4000/0x4000 '
+            "-j ACCEPT",
+            '-A KUBE-FORWARD -m comment --comment "kubernetes forwarding conntrack rule" -m conntrack --ctstate '
+            "RELATED,ESTABLISHED -j ACCEPT",
+        ],
+        "KUBE-IPVS-FILTER": [
+            "-A KUBE-IPVS-FILTER -m set --match-set KUBE-LOAD-BALANCER dst,dst -j RETURN",
+            "-A KUBE-IPVS-FILTER -m set --match-set KUBE-CLUSTER-IP dst,dst -j RETURN",
+            "-A KUBE-IPVS-FILTER -m set --match-set KUBE-EXTERNAL-IP dst,dst -j RETURN",
+            "-A KUBE-IPVS-FILTER -m set --match-set KUBE-EXTERNAL-IP-LOCAL dst,dst -j RETURN",
+            "-A KUBE-IPVS-FILTER -m set --match-set KUBE-HEALTH-CHECK-NODE-PORT dst -j RETURN",
+            "-A KUBE-IPVS-FILTER -m conntrack --ctstate NEW -m set --match-set KUBE-IPVS-IPS dst -j REJECT "
+            "--reject-with icmp-port-unreachable",
+        ],
+        "KUBE-NODE-PORT": [
+            '-A KUBE-NODE-PORT -m comment --comment "Kubernetes health check node port" -m set --match-set '
+            "KUBE-HEALTH-CHECK-NODE-PORT dst -j ACCEPT"
+        ],
+        "KUBE-SOURCE-RANGES-FIREWALL": ["-A KUBE-SOURCE-RANGES-FIREWALL -j DROP"],
+    }
+    decl = sorted(chains)
+    for ch in decl:
+        body.extend(per.get(ch, ()))
+    return decl, body
+
+
+# ---- ipsets (IPVS mode) ----------------------------------------------------------------------------------
+IPSET_COMMENTS = {  # pkg/proxy/ipvs/ipset.go
+    "KUBE-LOOP-BACK": "Kubernetes endpoints dst ip:port, source ip for solving hairpin purpose",
+    "KUBE-CLUSTER-IP": "Kubernetes service cluster ip + port for masquerade purpose",
+    "KUBE-EXTERNAL-IP": "Kubernetes service external ip + port for masquerade and filter purpose",
+    "KUBE-EXTERNAL-IP-LOCAL": "Kubernetes service external ip + port with externalTrafficPolicy=local",
+    "KUBE-LOAD-BALANCER": "Kubernetes service lb portal",
+    "KUBE-LOAD-BALANCER-FW": "Kubernetes service load balancer ip + port for load balancer with sourceRange",
+    "KUBE-LOAD-BALANCER-LOCAL": "Kubernetes service load balancer ip + port with externalTrafficPolicy=local",
+    "KUBE-LOAD-BALANCER-SOURCE-IP": "Kubernetes service load balancer ip + port + source IP for packet filter "
+    "purpose",
+    "KUBE-LOAD-BALANCER-SOURCE-CIDR": "Kubernetes service load balancer ip + port + source cidr for packet filter "
+    "purpose",
+    "KUBE-NODE-PORT-TCP": "Kubernetes nodeport TCP port for masquerade purpose",
+    "KUBE-NODE-PORT-LOCAL-TCP": "Kubernetes nodeport TCP port with externalTrafficPolicy=local",
+    "KUBE-NODE-PORT-UDP": "Kubernetes nodeport UDP port for masquerade purpose",
+    "KUBE-NODE-PORT-LOCAL-UDP": "Kubernetes nodeport UDP port with externalTrafficPolicy=local",
+    "KUBE-HEALTH-CHECK-NODE-PORT": "Kubernetes health check node port",
+    "KUBE-IPVS-IPS": "Addresses on the ipvs interface",
+}
+
+
+def ipsets(kp: KubeProxy, node: str) -> dict[str, list[str]]:
+    """Entries of every IPVS-mode ipset on a node (``ip,proto:port`` strings as ``ipset list`` shows them)."""
+    sets: dict[str, list[str]] = {name: [] for name in IPSET_COMMENTS}
+    bound: set[str] = set()
+    for sp in kp.table.all():
+        if sp.cluster_ip in ("", "None"):
+            continue
+        p = sp.lproto
+        for ep in sp.endpoints:
+            if ep.node == node:
+                sets["KUBE-LOOP-BACK"].append(f"{ep.ip},{p}:{ep.port},{ep.ip}")
+        sets["KUBE-CLUSTER-IP"].append(f"{sp.cluster_ip},{p}:{sp.port}")
+        bound.add(sp.cluster_ip)
+        for ip in sp.external_ips:
+            sets["KUBE-EXTERNAL-IP-LOCAL" if sp.etp_local else "KUBE-EXTERNAL-IP"].append(
+                f"{ip},{p}:{sp.port}"
+            )
+            bound.add(ip)
+        for ip in sp.lb_ips:
+            sets["KUBE-LOAD-BALANCER"].append(f"{ip},{p}:{sp.port}")
+            if sp.etp_local:
+                sets["KUBE-LOAD-BALANCER-LOCAL"].append(f"{ip},{p}:{sp.port}")
+            bound.add(ip)
+        if sp.node_port and p in ("tcp", "udp"):
+            sets[f"KUBE-NODE-PORT-{p.upper()}"].append(str(sp.node_port))
+            if sp.etp_local:
+                sets[f"KUBE-NODE-PORT-LOCAL-{p.upper()}"].append(str(sp.node_port))
+    sets["KUBE-IPVS-IPS"] = sorted(bound)
+    return {k: sorted(set(v)) for k, v in sets.items()}
 
 
 _BUILTIN = {
@@ -666,9 +838,7 @@ def iptables_save(cluster: Cluster, node: str, table: str | None = None, stamp: 
     if table in (None, "mangle"):
         tables.append(("mangle", ["KUBE-IPTABLES-HINT", "KUBE-KUBELET-CANARY", "KUBE-PROXY-CANARY"], []))
     if table in (None, "filter"):
-        decl, body = _filter_rules(kp, node, bool(frules))
-        if kp.mode(node) == "ipvs":
-            body = [r for r in body if "has no endpoints" not in r]
+        decl, body = (_ipvs_filter if kp.mode(node) == "ipvs" else _filter_rules)(kp, node, bool(frules))
         tables.append(("filter", decl, body))
     if table in (None, "nat"):
         decl, body = (_ipvs_nat if kp.mode(node) == "ipvs" else _nat_rules)(kp, node, frules)
@@ -730,3 +900,229 @@ def ipvsadm(cluster: Cluster, node: str) -> str:
             for e in eps:
                 lines.append(f"  -> {e.addr:<28} {'Masq':<7} {1:<6d} {0:<10d} {0:<10d}")
     return "\n".join(lines) + "\n"
+
+
+# ---- iptables -L ----------------------------------------------------------------------------------------
+# Port names ``iptables -L`` prints without ``-n`` (the node's /etc/services, netbase).
+_SERVICES = {22: "ssh", 25: "smtp", 53: "domain", 80: "http", 443: "https", 8080: "http-alt"}
+
+
+def _ports_text(label: str, value: str, inv: bool, numeric: bool) -> str:
+    """libxt_tcp/udp ``print_ports``: ``dpt:443`` / ``dpts:30000:32767`` (names unless ``-n``)."""
+
+    def name(p: str) -> str:
+        return p if numeric or not p.isdigit() else _SERVICES.get(int(p), p)
+
+    lo, _, hi = value.partition(":")
+    bang = "!" if inv else ""
+    if hi:
+        return f" {label}s:{bang}{name(lo)}:{name(hi)}"
+    return f" {label}:{bang}{name(lo)}"
+
+
+def _mark_text(value: str) -> tuple[int, int]:
+    v, _, m = value.partition("/")
+    return int(v, 0), int(m, 0) if m else 0xFFFFFFFF
+
+
+def _list_rule(tokens: list[str], numeric: bool) -> tuple[str, str]:
+    """One rule (the words after ``-A CHAIN``) as ``iptables -L`` prints it; returns (line, jump target)."""
+    src = dst = ""
+    inv_src = inv_dst = inv_proto = False
+    proto = "all"
+    target = ""
+    goto = False
+    matches: list[tuple[str, list[tuple[str, str, bool]]]] = []  # (module, [(option, value, inverted)])
+    topts: list[tuple[str, str]] = []
+    inv = False
+    i = 0
+    in_target = False
+    while i < len(tokens):
+        tok = tokens[i]
+        nxt = tokens[i + 1] if i + 1 < len(tokens) else ""
+        if tok == "!":
+            inv = True
+            i += 1
+            continue
+        if tok in ("-s", "--source"):
+            src, inv_src = nxt, inv
+            i += 2
+        elif tok in ("-d", "--destination"):
+            dst, inv_dst = nxt, inv
+            i += 2
+        elif tok in ("-p", "--protocol"):
+            proto, inv_proto = nxt, inv
+            i += 2
+        elif tok in ("-i", "-o", "--in-interface", "--out-interface"):
+            i += 2  # shown with -v only
+        elif tok in ("-m", "--match"):
+            matches.append((nxt, []))
+            in_target = False
+            i += 2
+        elif tok in ("-j", "--jump", "-g", "--goto"):
+            target, goto, in_target = nxt, tok in ("-g", "--goto"), True
+            i += 2
+        elif tok.startswith("--"):
+            vals = []
+            j = i + 1
+            while j < len(tokens) and not tokens[j].startswith("-") and tokens[j] != "!":
+                vals.append(tokens[j])
+                j += 1
+            if in_target:
+                topts.append((tok, " ".join(vals)))
+            elif matches:
+                matches[-1][1].append((tok, " ".join(vals), inv))
+            i = j
+        else:
+            i += 1
+        inv = False
+
+    def addr(a: str) -> str:
+        if not a or a in ("0.0.0.0/0", "0/0"):
+            return "0.0.0.0/0" if numeric else "anywhere"
+        return a[:-3] if a.endswith("/32") else a
+
+    text = f"{target:<9} " + ("!" if inv_proto else " ") + f"{proto:<5}" + "-- "
+    text += ("!" if inv_src else " ") + f"{addr(src):<19} " + ("!" if inv_dst else " ") + f"{addr(dst):<19} "
+    if goto:
+        text += "[goto] "
+    for mod, opts in matches:
+        text += _match_text(mod, opts, numeric)
+    text += _target_text(target, topts)
+    return text, target
+
+
+def _match_text(mod: str, opts: list[tuple[str, str, bool]], numeric: bool) -> str:
+    """A match extension's ``print`` output (leading space, as iptables 1.8 writes it)."""
+    o = {k: (v, inv) for k, v, inv in opts}
+    if mod == "comment":
+        return f" /* {o.get('--comment', ('', False))[0]} */"
+    if mod in ("tcp", "udp", "sctp"):
+        out = f" {mod}"
+        for key, label in (("--sport", "spt"), ("--source-port", "spt"), ("--dport", "dpt")):
+            if key in o:
+                out += _ports_text(label, o[key][0], o[key][1], numeric)
+        if "--destination-port" in o:
+            out += _ports_text("dpt", o["--destination-port"][0], o["--destination-port"][1], numeric)
+        return out
+    if mod == "addrtype":
+        out = " ADDRTYPE match"
+        for key, label in (("--src-type", "src-type"), ("--dst-type", "dst-type")):
+            if key in o:
+                out += f" {label} {'!' if o[key][1] else ''}{o[key][0]}"
+        return out
+    if mod == "statistic":
+        if o.get("--mode", ("", False))[0] == "random":
+            return f" statistic mode random probability {o.get('--probability', ('', False))[0]}"
+        return f" statistic mode nth every {o.get('--every', ('', False))[0]}"
+    if mod == "mark" and "--mark" in o:
+        v, m = _mark_text(o["--mark"][0])
+        shown = f"0x{v:x}" + (f"/0x{m:x}" if m != 0xFFFFFFFF else "")
+        return " mark match" + (" !" if o["--mark"][1] else "") + f" {shown}"
+    if mod in ("conntrack", "state"):
+        key = "--ctstate" if mod == "conntrack" else "--state"
+        if key in o:
+            bang = " !" if o[key][1] else ""
+            return f"{bang} {'ctstate' if mod == 'conntrack' else 'state'} {o[key][0]}"
+        return ""
+    if mod == "set" and "--match-set" in o:
+        return (" !" if o["--match-set"][1] else "") + f" match-set {o['--match-set'][0]}"
+    if mod == "multiport":
+        for key, label in (("--dports", "dports"), ("--sports", "sports"), ("--ports", "ports")):
+            if key in o:
+                return f" multiport {label} {o[key][0]}"
+        return " multiport"
+    if mod == "recent":
+        if "--set" in o:
+            out = " recent: SET"
+        else:
+            out = " recent: CHECK" if "--rcheck" in o else " recent: UPDATE"
+            if "--seconds" in o:
+                out += f" seconds: {o['--seconds'][0]}"
+            if "--reap" in o:
+                out += " reap"
+        out += f" name: {o.get('--name', ('DEFAULT', False))[0]} side: "
+        out += "dest" if "--rdest" in o else "source"
+        if "--mask" in o:
+            out += f" mask: {o['--mask'][0]}"
+        return out
+    return f" {mod} " + " ".join(f"{k.lstrip('-')} {v}".strip() for k, v, _ in opts)
+
+
+def _target_text(target: str, opts: list[tuple[str, str]]) -> str:
+    """A target extension's ``print`` output."""
+    o = dict(opts)
+    if target == "MARK":
+        if "--set-xmark" in o:
+            v, m = _mark_text(o["--set-xmark"])
+        elif "--or-mark" in o:
+            v = m = int(o["--or-mark"], 0)
+        elif "--xor-mark" in o:
+            v, m = int(o["--xor-mark"], 0), 0
+        else:
+            v, m = _mark_text(o.get("--set-mark", "0"))
+        if v == 0:
+            return f" MARK and 0x{~m & 0xFFFFFFFF:x}"
+        if v == m:
+            return f" MARK or 0x{v:x}"
+        if m == 0:
+            return f" MARK xor 0x{v:x}"
+        if m == 0xFFFFFFFF:
+            return f" MARK set 0x{v:x}"
+        return f" MARK xset 0x{v:x}/0x{m:x}"
+    if target == "MASQUERADE":
+        out = f" masq ports: {o['--to-ports']}" if "--to-ports" in o else ""
+        return (
+            out + (" random-fully" if "--random-fully" in o else "") + (" random" if "--random" in o else "")
+        )
+    if target in ("DNAT", "SNAT"):
+        key = "--to-destination" if target == "DNAT" else "--to-source"
+        return f" to:{o.get(key, '')}" + (" random-fully" if "--random-fully" in o else "")
+    if target == "REJECT":
+        return f" reject-with {o.get('--reject-with', 'icmp-port-unreachable')}"
+    return ""
+
+
+def iptables_list(
+    cluster: Cluster, node: str, table: str = "filter", chain: str = "", numeric: bool = False
+) -> tuple[str, str, int]:
+    """``iptables [-t TABLE] -L [CHAIN] [-n]`` on a node (iptables-legacy), from the rules iptables-save
+    prints: (stdout, stderr, exit code)."""
+    if table not in _BUILTIN:
+        return (
+            "",
+            f"iptables {IPTABLES_VERSION} (legacy): can't initialize iptables table `{table}': Table does not "
+            "exist (do you need to insmod?)\nPerhaps iptables or your kernel needs to be upgraded.\n",
+            3,
+        )
+    import shlex
+
+    rules: dict[str, list[tuple[str, str]]] = {c: [] for c in _BUILTIN[table]}
+    user: list[str] = []
+    for line in iptables_save(cluster, node, table, "-").splitlines():
+        if line.startswith(":"):
+            name = line[1:].split(" ", 1)[0]
+            if name not in rules:
+                rules[name] = []
+                user.append(name)
+        elif line.startswith("-A "):
+            words = shlex.split(line)
+            rules.setdefault(words[1], []).append(_list_rule(words[2:], numeric))
+    refs: dict[str, int] = {}
+    for lst in rules.values():
+        for _, tgt in lst:
+            refs[tgt] = refs.get(tgt, 0) + 1
+    order = list(_BUILTIN[table]) + sorted(user)
+    if chain:
+        if chain not in rules:
+            return "", "iptables: No chain/target/match by that name.\n", 1
+        order = [chain]
+    blocks = []
+    header = "target     prot opt source               destination         "
+    for name in order:
+        if name in _BUILTIN[table]:
+            head = f"Chain {name} (policy ACCEPT)"
+        else:
+            head = f"Chain {name} ({refs.get(name, 0)} references)"
+        blocks.append("\n".join([head, header] + [text for text, _ in rules[name]]) + "\n")
+    return "\n".join(blocks), "", 0

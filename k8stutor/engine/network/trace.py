@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from .dns import EXTERNAL_HOSTS
 from .flannel import Flannel, flannel_of, veth_name
-from .index import index_of, pod_ip
+from .index import in_net4, index_of, ip4_int, pod_ip
 from .kubeproxy import CLUSTER_CIDR, KubeProxy, ServicePort, probability_text, proxy_of
 
 if TYPE_CHECKING:
@@ -24,6 +24,7 @@ Obj = dict[str, Any]
 WORKSTATION_IP = "192.168.66.1"
 ROUTER = "router"
 POD_NET = ipaddress.IPv4Network(CLUSTER_CIDR)
+SERVICE_CIDR = "10.96.0.0/12"
 
 
 @dataclass
@@ -265,10 +266,23 @@ class _Walker:
                 via = "externalIP"
             local_only = sp.etp_local and external and via != "ClusterIP"
             ep = (
-                self.kp.choose(node, sp, src.split(":")[0], local_only=local_only)
+                self.kp.choose(node, sp, src.split(":")[0], local_only=local_only, vs=dst)
                 if self.choose
                 else (sp.endpoints[0] if sp.endpoints else None)
             )
+            if ep is None and local_only and sp.endpoints and mode != "ipvs":
+                self.hop(
+                    f"node {node}",
+                    "",
+                    "drop",
+                    f"filter {'INPUT' if via == 'NodePort' else 'FORWARD'}: KUBE-EXTERNAL-SERVICES: {sp.spn} has no "
+                    "local endpoints (externalTrafficPolicy: Local)",
+                    src,
+                    dst,
+                    rule=_no_local_rule(sp, dst_ip, via),
+                    node=node,
+                )
+                return self.fail("timeout", "no local endpoints (externalTrafficPolicy: Local)")
             if ep is None:
                 if mode == "ipvs":
                     self.hop(
@@ -281,16 +295,25 @@ class _Walker:
                         node=node,
                     )
                 else:
-                    rule = (
-                        f"-A KUBE-SERVICES -d {sp.cluster_ip}/32 -p {sp.lproto} -m comment --comment "
-                        f'"{sp.spn} has no endpoints" -m {sp.lproto} --dport {sp.port} -j REJECT '
-                        "--reject-with icmp-port-unreachable"
-                    )
+                    p = sp.lproto
+                    reject = f'-m comment --comment "{sp.spn} has no endpoints"'
+                    if via == "NodePort":  # filter INPUT -> KUBE-EXTERNAL-SERVICES
+                        fchain = "INPUT"
+                        rule = (
+                            f"-A KUBE-EXTERNAL-SERVICES -p {p} {reject} -m addrtype --dst-type LOCAL -m {p} "
+                            f"--dport {sp.node_port} -j REJECT --reject-with icmp-port-unreachable"
+                        )
+                    else:  # filter FORWARD (pods) / OUTPUT (host processes) -> KUBE-SERVICES
+                        fchain = "FORWARD" if prerouting else "OUTPUT"
+                        rule = (
+                            f"-A KUBE-SERVICES -d {sp.cluster_ip}/32 -p {p} {reject} -m {p} --dport {sp.port} "
+                            "-j REJECT --reject-with icmp-port-unreachable"
+                        )
                     self.hop(
                         f"node {node}",
                         "",
                         "reject",
-                        f"filter {chain}: {sp.spn} has no endpoints",
+                        f"filter {fchain}: {sp.spn} has no endpoints",
                         src,
                         dst,
                         rule=rule,
@@ -315,8 +338,10 @@ class _Walker:
                     node=node,
                 )
             else:
-                n = len(sp.endpoints)
-                i = next((k for k, e in enumerate(sp.endpoints) if e.addr == ep.addr), 0)
+                pool = [e for e in sp.endpoints if e.node == node] if local_only else sp.endpoints
+                pick_chain = sp.local_chain if local_only else sp.chain
+                n = len(pool)
+                i = next((k for k, e in enumerate(pool) if e.addr == ep.addr), 0)
                 stat = (
                     f" -m statistic --mode random --probability {probability_text(n - i)}"
                     if i < n - 1
@@ -363,14 +388,24 @@ class _Walker:
                     f"node {node}",
                     "",
                     "dnat",
-                    f"{sp.chain} picked {ep.addr} (endpoint {i + 1} of {n}); {sp.sep(ep)} DNAT",
+                    f"{pick_chain} picked {ep.addr} (endpoint {i + 1} of {n}); {sp.sep(ep)} DNAT",
                     src,
                     new_dst,
-                    rule=f'-A {sp.chain} -m comment --comment "{sp.spn} -> {ep.addr}"{stat} -j {sp.sep(ep)}',
+                    rule=f'-A {pick_chain} -m comment --comment "{sp.spn} -> {ep.addr}"{stat} -j {sp.sep(ep)}',
                     node=node,
                 )
-            if external or via != "ClusterIP" or ipaddress.IPv4Address(src.split(":")[0]) not in POD_NET:
-                if external:
+            if external or via != "ClusterIP" or not in_net4(src.split(":")[0], CLUSTER_CIDR):
+                if external and local_only:
+                    self.hop(
+                        f"node {node}",
+                        "",
+                        "route",
+                        "no SNAT: externalTrafficPolicy Local keeps the client source IP",
+                        src,
+                        new_dst,
+                        node=node,
+                    )
+                elif external:
                     nn = self.fl.node(node)
                     masq_ip = nn.ip if nn else src.split(":")[0]
                     gw = self.route_src_ip(node, ep.ip)
@@ -404,17 +439,15 @@ class _Walker:
         return nn.ip
 
     def is_service_ip(self, ip: str) -> bool:
-        try:
-            return ipaddress.ip_address(ip) in ipaddress.ip_network("10.96.0.0/12")
-        except ValueError:
-            return False
+        return in_net4(ip, SERVICE_CIDR)
 
     def route(self, node: str, src: str, dst_ip: str, port: int) -> Trace:
         dst = f"{dst_ip}:{port}"
-        try:
-            ipaddress.ip_address(dst_ip)
-        except ValueError:
-            return self.fail("unreachable", f"bad address {dst_ip}")
+        if ip4_int(dst_ip) is None:
+            try:
+                ipaddress.ip_address(dst_ip)
+            except ValueError:
+                return self.fail("unreachable", f"bad address {dst_ip}")
         other = self.fl.node_by_ip(dst_ip)
         if other is not None and other.name == node:
             return self.deliver_host(node, src, dst_ip, port)
@@ -532,8 +565,7 @@ class _Walker:
                 )
                 self.hop(ROUTER, "", "forward", f"routed to {other.segment}", src, dst)
             return self.deliver_host(other.name, src, dst_ip, port)
-        addr = ipaddress.ip_address(dst_ip)
-        if addr in POD_NET:
+        if in_net4(dst_ip, CLUSTER_CIDR):
             self.hop(
                 f"node {node}",
                 "eth0",
@@ -556,7 +588,7 @@ class _Walker:
             return self.fail("timeout", why)
         ext = next((h for h, (ip, _) in EXTERNAL_HOSTS.items() if ip == dst_ip), "")
         me = self.fl.node(node)
-        if ipaddress.IPv4Address(src.split(":")[0]) in POD_NET and me is not None:
+        if in_net4(src.split(":")[0], CLUSTER_CIDR) and me is not None:
             new_src = f"{me.ip}:{self.src_port}"
             self.hop(
                 f"node {node}",
@@ -710,3 +742,16 @@ def trace(
     (random draws, round robin, affinity) untouched and shows the first endpoint."""
     t = Trace(source, dst_ip, int(port), proto.upper())
     return _Walker(cluster, t, choose).run()
+
+
+def _no_local_rule(sp: Any, dst_ip: str, via: str) -> str:
+    """The filter rule kube-proxy writes for an external address of a Local-policy Service without local
+    endpoints (proxier.go: ``externalTrafficFilterTarget = "DROP"``)."""
+    p = sp.lproto
+    comment = f'-m comment --comment "{sp.spn} has no local endpoints"'
+    if via == "NodePort":
+        return (
+            f"-A KUBE-EXTERNAL-SERVICES -p {p} {comment} -m addrtype --dst-type LOCAL -m {p} "
+            f"--dport {sp.node_port} -j DROP"
+        )
+    return f"-A KUBE-EXTERNAL-SERVICES -d {dst_ip}/32 -p {p} {comment} -m {p} --dport {sp.port} -j DROP"

@@ -9,10 +9,12 @@ give busybox ``wget``/``nslookup``/``ping``/``ip``, ``curl`` and their real erro
 from __future__ import annotations
 
 import ipaddress
+import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from ..presets import version_info
 from .dns import (
     EXTERNAL_HOSTS,
     DNSError,
@@ -65,6 +67,7 @@ class HttpResult:
     headers: dict[str, str] = field(default_factory=dict)
     error: str = ""
     traces: list[Trace] = field(default_factory=list)
+    took: float = 0.0  # seconds the server computed the answer (the image's per-request CPU cost)
 
     @property
     def reason(self) -> str:
@@ -114,11 +117,14 @@ def http_request(
     headers: dict[str, str] | None = None,
     method: str = "GET",
     extra_hosts: dict[str, str] | None = None,
+    agent: str = "",
 ) -> HttpResult:
-    """Send one HTTP request from a pod, node or the workstation and return the response."""
+    """Send one HTTP request from a pod, node or the workstation and return the response (``agent``: the
+    client's default User-Agent, which a ``User-Agent`` header overrides)."""
     scheme, host, port, path = parse_url(url)
     res = HttpResult(url, host, port=port)
     hdrs = {k.lower(): v for k, v in (headers or {}).items()}
+    agent = hdrs.get("user-agent", agent)
     vhost = hdrs.get("host", host)
     ip = ""
     try:
@@ -151,7 +157,7 @@ def http_request(
         if pod is None:
             res.error = "refused"
             return res
-        return _answer_pod(cluster, pod, fwd[2], path, vhost, scheme, res, source)
+        return _answer_pod(cluster, pod, fwd[2], path, vhost, scheme, res, source, method=method, agent=agent)
     t = trace(cluster, source, ip, port)
     res.traces.append(t)
     if not t.ok:
@@ -166,11 +172,41 @@ def http_request(
         return res
     if t.target is None:
         if t.target_node and port == 6443:
-            res.status, res.body = 403, _forbidden(path)
+            res.status, res.body = _apiserver_anonymous(path, scheme)
             return res
         res.status, res.body = 404, "404 page not found\n"
         return res
-    return _answer_pod(cluster, t.target, t.target_port, path, vhost, scheme, res, source, t)
+    if port == 6443 and _is_apiserver(t.target):
+        res.status, res.body = _apiserver_anonymous(path, scheme)
+        return res
+    return _answer_pod(
+        cluster, t.target, t.target_port, path, vhost, scheme, res, source, t, method=method, agent=agent
+    )
+
+
+def _is_apiserver(pod: Obj) -> bool:
+    """The kube-apiserver static pod (its host-network socket answers on 6443)."""
+    meta = pod.get("metadata") or {}
+    return meta.get("namespace") == "kube-system" and (meta.get("labels") or {}).get("component") == (
+        "kube-apiserver"
+    )
+
+
+# The bootstrap ClusterRole system:public-info-viewer (bound to system:unauthenticated) allows these.
+PUBLIC_INFO_PATHS = ("/healthz", "/livez", "/readyz", "/version", "/version/")
+
+
+def _apiserver_anonymous(path: str, scheme: str = "https") -> tuple[int, str]:
+    """What kube-apiserver answers a request without credentials: the public paths, else 403 (the JSON is
+    written with ``json.MarshalIndent``, without a final newline). Plain HTTP gets Go's TLS-port answer."""
+    if scheme == "http":
+        return 400, "Client sent an HTTP request to an HTTPS server.\n"
+    clean = path.split("?", 1)[0] or "/"
+    if clean in ("/version", "/version/"):
+        return 200, json.dumps(version_info(), indent=2)
+    if clean in PUBLIC_INFO_PATHS:
+        return 200, "ok"
+    return 403, _forbidden(clean)
 
 
 def _forbidden(path: str) -> str:
@@ -191,6 +227,8 @@ def _answer_pod(
     res: HttpResult,
     source: Endpoint,
     t: Trace | None = None,
+    method: str = "GET",
+    agent: str = "",
 ) -> HttpResult:
     from .ingress import is_ingress_controller, route_request
 
@@ -202,13 +240,17 @@ def _answer_pod(
         res.status, res.body = status, body
         res.traces.extend(sub)
         return res
-    from ..runtime.containers import http_answer
+    from ..runtime.containers import serve_request
 
     now = cluster.clock.now()
+    # The address the connection arrives from (after any SNAT); kubectl port-forward connects from localhost.
+    client = "127.0.0.1"
+    if t is not None and t.hops and t.dst_ip != "127.0.0.1":
+        client = t.hops[-1].src.rsplit(":", 1)[0]
     for c in serving_containers(cluster, pod):
-        ans = http_answer(c, port, path, now)
+        ans = serve_request(c, port, path, now, client=client, method=method, agent=agent)
         if ans is not None:
-            res.status, res.body = ans
+            res.status, res.body, res.took = ans
             return res
     # Bootstrap pods (no runtime record): the image's fixed answers.
     from ..runtime.images import ImageRefError, default_catalogue, parse_image
@@ -232,8 +274,15 @@ def _answer_pod(
 
 
 # ---- busybox wget ----------------------------------------------------------------------------------------
-def wget(cluster: Cluster, source: Endpoint, argv: list[str], write_file: Any = None) -> tuple[str, str, int]:
-    """busybox ``wget [-q] [-O FILE] [-T SEC] [--header H] URL`` -> (stdout, stderr, code)."""
+def wget(
+    cluster: Cluster,
+    source: Endpoint,
+    argv: list[str],
+    write_file: Any = None,
+    took: list[float] | None = None,
+) -> tuple[str, str, int]:
+    """busybox ``wget [-q] [-O FILE] [-T SEC] [--header H] URL`` -> (stdout, stderr, code); the time the server
+    took is appended to ``took``."""
     quiet = False
     out_file: str | None = None
     headers: dict[str, str] = {}
@@ -280,7 +329,9 @@ def wget(cluster: Cluster, source: Endpoint, argv: list[str], write_file: Any = 
             1,
         )
     url = urls[0]
-    r = http_request(cluster, source, url, headers)
+    r = http_request(cluster, source, url, headers, agent="Wget")
+    if took is not None:
+        took.append(r.took)
     err = ""
     if r.error in ("dns", "dns-timeout"):
         return "", f"wget: bad address '{r.host}'\n", 1
@@ -325,10 +376,11 @@ def curl(
     cluster: Cluster, source: Endpoint, argv: list[str], version: str = "8.11.1", write_file: Any = None
 ) -> tuple[str, str, int]:
     """curl ``[-s] [-i] [-I] [-k] [-H H] [-o F] [-w FMT] [--resolve h:p:ip] [-m S] URL``."""
-    silent = show_err = include = head = fail = False
+    silent = show_err = include = head = fail = insecure = False
     headers: dict[str, str] = {}
     out_file = None
     wfmt = ""
+    method = "GET"
     extra: dict[str, str] = {}
     urls: list[str] = []
     limits: list[float] = []  # -m/--max-time and --connect-timeout, in seconds
@@ -360,7 +412,13 @@ def curl(
             if len(bits) >= 3:
                 extra[bits[0]] = bits[2]
             i += 1
-        elif a in ("-X", "--request", "-d", "--data", "-A", "-u"):
+        elif a in ("-A", "--user-agent"):
+            headers["User-Agent"] = nxt
+            i += 1
+        elif a in ("-X", "--request"):
+            method = nxt.upper() or method
+            i += 1
+        elif a in ("-d", "--data", "-u"):
             i += 1
         elif a.startswith("--"):
             silent |= a == "--silent"
@@ -368,23 +426,30 @@ def curl(
             head |= a == "--head"
             fail |= a == "--fail"
             show_err |= a == "--show-error"
+            insecure |= a == "--insecure"
         elif a.startswith("-") and len(a) > 1:
             silent |= "s" in a
             show_err |= "S" in a
             include |= "i" in a
             head |= "I" in a
             fail |= "f" in a
+            insecure |= "k" in a
         else:
             urls.append(a)
         i += 1
     if not urls:
         return "", "curl: try 'curl --help' or 'curl --manual' for more information\n", 2
-    r = http_request(cluster, source, urls[0], headers, extra_hosts=extra)
+    if head and method == "GET":
+        method = "HEAD"
+    r = http_request(
+        cluster, source, urls[0], headers, method=method, extra_hosts=extra, agent=f"curl/{version}"
+    )
     modern = not version.startswith("7.")
     could_not = "Could not connect to server" if modern else "Connection refused"
 
     def error(code: int, msg: str) -> tuple[str, str, int]:
-        return "", ("" if silent and not show_err else f"curl: ({code}) {msg}\n"), code
+        written = wfmt.replace("%{http_code}", "000").replace("\\n", "\n") if wfmt else ""
+        return written, ("" if silent and not show_err else f"curl: ({code}) {msg}\n"), code
 
     if r.error in ("dns", "dns-timeout"):
         return error(6, f"Could not resolve host: {r.host}")
@@ -405,6 +470,9 @@ def curl(
             28 if r.error == "timeout" else 7,
             f"Failed to connect to {r.host} port {r.port} after {ms} ms: {tail}",
         )
+    if urls[0].startswith("https://") and not insecure and not any(t.external for t in r.traces):
+        # Cluster endpoints serve self-signed certificates (ingress-nginx's fake one, the cluster CA's).
+        return error(60, "SSL certificate problem: self-signed certificate" + _CURL_SSL)
     if fail and r.status >= 400:
         return error(22, f"The requested URL returned error: {r.status}")
     head_text = (
@@ -420,6 +488,14 @@ def curl(
             write_file(out_file, body.encode())
         return (wfmt.replace("%{http_code}", str(r.status)).replace("\\n", "\n") if wfmt else ""), "", 0
     return out, "", 0
+
+
+_CURL_SSL = (
+    "\nMore details here: https://curl.se/docs/sslcerts.html\n\n"
+    "curl failed to verify the legitimacy of the server and therefore could not\n"
+    "establish a secure connection to it. To learn more about this situation and\n"
+    "how to fix it, please visit the webpage mentioned above."
+)
 
 
 # ---- ping ------------------------------------------------------------------------------------------------
@@ -562,7 +638,11 @@ def pod_commands(cluster: Cluster, ns: str, name: str) -> dict[str, Any]:
         return w
 
     def c_wget(ctx: Any) -> int:
-        return emit(ctx, wget(cluster, src(), list(ctx.argv), writer(ctx)))
+        took: list[float] = []
+        res = wget(cluster, src(), list(ctx.argv), writer(ctx), took)
+        if took and took[0] > 0:
+            ctx.sleep(took[0])  # the answer comes when the server has computed it
+        return emit(ctx, res)
 
     def c_curl(ctx: Any) -> int:
         return emit(ctx, curl(cluster, src(), list(ctx.argv), write_file=writer(ctx)))
