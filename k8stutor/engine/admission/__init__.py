@@ -12,11 +12,19 @@ from typing import TYPE_CHECKING
 from .limitranger import LimitRanger
 from .podsecurity import PodSecurity
 from .resourcequota import ResourceQuotaAdmission, ResourceQuotaController
+from .warnings import StrategyWarnings
 
 if TYPE_CHECKING:
     from ..cluster import Cluster
 
-__all__ = ["LimitRanger", "PodSecurity", "ResourceQuotaAdmission", "ResourceQuotaController", "install"]
+__all__ = [
+    "LimitRanger",
+    "PodSecurity",
+    "ResourceQuotaAdmission",
+    "ResourceQuotaController",
+    "StrategyWarnings",
+    "install",
+]
 
 
 def install(cluster: Cluster) -> None:
@@ -24,7 +32,9 @@ def install(cluster: Cluster) -> None:
     api = cluster.api
     if any(isinstance(p, LimitRanger) for p in api.admission):
         return
-    pss = PodSecurity(cluster.store)
-    api.admission.extend([LimitRanger(cluster.store), pss, ResourceQuotaAdmission(cluster)])
+    pss = PodSecurity(cluster.store, api.warn)
+    api.admission.extend(
+        [LimitRanger(cluster.store), pss, ResourceQuotaAdmission(cluster), StrategyWarnings(api.warn)]
+    )
     cluster.pod_security = pss  # type: ignore[attr-defined]
     cluster.add_controller(ResourceQuotaController(cluster))

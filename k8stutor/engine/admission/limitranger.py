@@ -76,16 +76,20 @@ def _check(kind: str, item: dict[str, Any], requests: dict[str, Any], limits: di
         if ratio is None:
             continue
         if req is None or lim is None:
-            errs.append(f"{res} max limit to request ratio per {kind} is {v}, but no "
-                        f"{'request' if req is None else 'limit'} is specified or {'request' if req is None else 'limit'}"
-                        " is 0")
+            errs.append(
+                f"{res} max limit to request ratio per {kind} is {v}, but no "
+                f"{'request' if req is None else 'limit'} is specified or {'request' if req is None else 'limit'}"
+                " is 0"
+            )
             continue
         if req.amount == 0:
             continue
         actual = lim.amount / req.amount
         if actual > ratio.amount:
-            errs.append(f"{res} max limit to request ratio per {kind} is {v}, but provided ratio is "
-                        f"{float(actual):.6f}")
+            errs.append(
+                f"{res} max limit to request ratio per {kind} is {v}, but provided ratio is "
+                f"{float(actual):.6f}"
+            )
     return errs
 
 
@@ -97,8 +101,9 @@ class LimitRanger:
     def __init__(self, store: Store) -> None:
         self.store = store
 
-    def __call__(self, op: str, rt: Any, obj: dict[str, Any], old: dict[str, Any] | None,
-                 user: Any) -> dict[str, Any] | None:
+    def __call__(
+        self, op: str, rt: Any, obj: dict[str, Any], old: dict[str, Any] | None, user: Any
+    ) -> dict[str, Any] | None:
         """The admission hook."""
         gr = rt.group_resource
         if gr not in ("pods", "persistentvolumeclaims") or op != "CREATE":
@@ -171,7 +176,9 @@ class LimitRanger:
         for lr in ranges:
             for item in (lr.get("spec") or {}).get("limits") or []:
                 if isinstance(item, dict) and item.get("type") == "PersistentVolumeClaim":
-                    errs += _check("PersistentVolumeClaim", item, res.get("requests") or {}, res.get("limits") or {})
+                    errs += _check(
+                        "PersistentVolumeClaim", item, res.get("requests") or {}, res.get("limits") or {}
+                    )
         if errs:
             raise forbidden("persistentvolumeclaims", admission_name(pvc), errs)
 

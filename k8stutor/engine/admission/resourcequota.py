@@ -19,9 +19,15 @@ if TYPE_CHECKING:
     from ..cluster import Cluster
 
 QUOTAS = "resourcequotas"
-COUNTED = {"pods": "pods", "services": "services", "configmaps": "configmaps", "secrets": "secrets",
-           "persistentvolumeclaims": "persistentvolumeclaims", "replicationcontrollers": "replicationcontrollers",
-           "resourcequotas": "resourcequotas"}
+COUNTED = {
+    "pods": "pods",
+    "services": "services",
+    "configmaps": "configmaps",
+    "secrets": "secrets",
+    "persistentvolumeclaims": "persistentvolumeclaims",
+    "replicationcontrollers": "replicationcontrollers",
+    "resourcequotas": "resourcequotas",
+}
 VALIDATION = ("cpu", "memory", "requests.cpu", "requests.memory", "limits.cpu", "limits.memory")
 
 
@@ -74,10 +80,16 @@ def _matches_scopes(quota: dict[str, Any], gr: str, obj: dict[str, Any]) -> bool
     spec = obj.get("spec") or {}
     for s in scopes:
         terminating = spec.get("activeDeadlineSeconds") is not None
-        besteffort = not any((c.get("resources") or {}).get("requests") or (c.get("resources") or {}).get("limits")
-                             for c in (spec.get("containers") or []) + (spec.get("initContainers") or []))
-        ok = {"Terminating": terminating, "NotTerminating": not terminating, "BestEffort": besteffort,
-              "NotBestEffort": not besteffort}.get(s, True)
+        besteffort = not any(
+            (c.get("resources") or {}).get("requests") or (c.get("resources") or {}).get("limits")
+            for c in (spec.get("containers") or []) + (spec.get("initContainers") or [])
+        )
+        ok = {
+            "Terminating": terminating,
+            "NotTerminating": not terminating,
+            "BestEffort": besteffort,
+            "NotBestEffort": not besteffort,
+        }.get(s, True)
         if not ok:
             return False
     return True
@@ -114,8 +126,9 @@ class ResourceQuotaAdmission:
     def __init__(self, cluster: Cluster) -> None:
         self.cluster = cluster
 
-    def __call__(self, op: str, rt: Any, obj: dict[str, Any], old: dict[str, Any] | None,
-                 user: Any) -> dict[str, Any] | None:
+    def __call__(
+        self, op: str, rt: Any, obj: dict[str, Any], old: dict[str, Any] | None, user: Any
+    ) -> dict[str, Any] | None:
         """The admission hook (CREATE only: updates do not change what these evaluators count)."""
         if op != "CREATE" or not rt.namespaced:
             return None
@@ -136,14 +149,23 @@ class ResourceQuotaAdmission:
                 required = {k for k in hard if k in VALIDATION}
                 msg = _missing(obj.get("spec") or {}, required)
                 if msg:
-                    raise forbidden(rt.plural, name, [f"failed quota: {quota['metadata']['name']}: {msg}"], rt.group)
+                    raise forbidden(
+                        rt.plural, name, [f"failed quota: {quota['metadata']['name']}: {msg}"], rt.group
+                    )
             if not interesting:
                 continue
             status = quota.get("status") or {}
             st_hard = status.get("hard") or {}
             if any(k not in st_hard for k in interesting):
-                raise forbidden(rt.plural, name, [f"status unknown for quota: {quota['metadata']['name']}, "
-                                                  f"resource: {','.join(sorted(interesting))}"], rt.group)
+                raise forbidden(
+                    rt.plural,
+                    name,
+                    [
+                        f"status unknown for quota: {quota['metadata']['name']}, "
+                        f"resource: {','.join(sorted(interesting))}"
+                    ],
+                    rt.group,
+                )
             used = {k: _q(v) or Quantity() for k, v in (status.get("used") or {}).items()}
             exceeded = []
             for k in interesting:
@@ -151,11 +173,17 @@ class ResourceQuotaAdmission:
                 if limit is not None and (used.get(k, Quantity()) + delta[k]).amount > limit.amount:
                     exceeded.append(k)
             if exceeded:
-                raise forbidden(rt.plural, name, [
-                    f"exceeded quota: {quota['metadata']['name']}, "
-                    f"requested: {_pretty({k: delta[k] for k in exceeded})}, "
-                    f"used: {_pretty({k: used.get(k, Quantity()) for k in exceeded})}, "
-                    f"limited: {_pretty({k: _q(st_hard[k]) or Quantity() for k in exceeded})}"], rt.group)
+                raise forbidden(
+                    rt.plural,
+                    name,
+                    [
+                        f"exceeded quota: {quota['metadata']['name']}, "
+                        f"requested: {_pretty({k: delta[k] for k in exceeded})}, "
+                        f"used: {_pretty({k: used.get(k, Quantity()) for k in exceeded})}, "
+                        f"limited: {_pretty({k: _q(st_hard[k]) or Quantity() for k in exceeded})}"
+                    ],
+                    rt.group,
+                )
             charges.append((quota, {k: delta[k] for k in interesting}))
         for quota, charge in charges:
             new = clone(quota)
@@ -171,8 +199,15 @@ class ResourceQuotaController(Controller):
     """``resourcequota`` controller: ``status.hard``/``status.used`` recomputed from what exists."""
 
     name = "resourcequota"
-    watches = (QUOTAS, "pods", "services", "persistentvolumeclaims", "configmaps", "secrets",
-               "replicationcontrollers")
+    watches = (
+        QUOTAS,
+        "pods",
+        "services",
+        "persistentvolumeclaims",
+        "configmaps",
+        "secrets",
+        "replicationcontrollers",
+    )
 
     def on_event(self, ev: Event) -> None:
         """Any change in a namespace with quotas requeues those quotas."""
@@ -203,14 +238,23 @@ def compute_used(store: Store, quota: dict[str, Any]) -> dict[str, Quantity]:
     ns = quota["metadata"].get("namespace", "")
     hard = (quota.get("spec") or {}).get("hard") or {}
     total: dict[str, Quantity] = {}
-    kinds = {"pods", "services", "persistentvolumeclaims", "configmaps", "secrets", "replicationcontrollers",
-             "resourcequotas"}
+    kinds = {
+        "pods",
+        "services",
+        "persistentvolumeclaims",
+        "configmaps",
+        "secrets",
+        "replicationcontrollers",
+        "resourcequotas",
+    }
     for k in hard:
         if k.startswith("count/"):
             kinds.add(k[6:])
     for gr in kinds:
-        if not any(k in hard or (gr == "persistentvolumeclaims" and ".storageclass." in k)
-                   for k in _possible_keys(gr) | set(hard)):
+        if not any(
+            k in hard or (gr == "persistentvolumeclaims" and ".storageclass." in k)
+            for k in _possible_keys(gr) | set(hard)
+        ):
             continue
         for obj in store.list(gr, ns):
             if gr == "pods" and pod_terminal(obj):
@@ -226,8 +270,17 @@ def compute_used(store: Store, quota: dict[str, Any]) -> dict[str, Quantity]:
 def _possible_keys(gr: str) -> set[str]:
     keys = {_count_name(gr), COUNTED.get(gr, "")}
     if gr == "pods":
-        keys |= {"cpu", "memory", "ephemeral-storage", "requests.cpu", "requests.memory", "limits.cpu",
-                 "limits.memory", "requests.ephemeral-storage", "limits.ephemeral-storage"}
+        keys |= {
+            "cpu",
+            "memory",
+            "ephemeral-storage",
+            "requests.cpu",
+            "requests.memory",
+            "limits.cpu",
+            "limits.memory",
+            "requests.ephemeral-storage",
+            "limits.ephemeral-storage",
+        }
     elif gr == "services":
         keys |= {"services.nodeports", "services.loadbalancers"}
     elif gr == "persistentvolumeclaims":

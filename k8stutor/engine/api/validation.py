@@ -1607,6 +1607,36 @@ def validate_secret(obj: dict[str, Any]) -> list[FieldError]:
     return errs
 
 
+IMMUTABLE_SET = "field is immutable when `immutable` is set"
+
+
+def merge_string_data(secret: dict[str, Any]) -> None:
+    """Secret decoding (v1 -> internal): ``stringData`` goes into ``data`` base64-encoded (it wins over a
+    ``data`` entry of the same key) and is never stored. Mutates ``secret`` (the server's own copy)."""
+    string_data = secret.pop("stringData", None)
+    if not isinstance(string_data, dict) or not string_data:
+        return
+    data = dict(secret.get("data") or {})
+    for key, value in string_data.items():
+        data[key] = base64.b64encode(str(value).encode()).decode()
+    secret["data"] = data
+
+
+def _immutable_update_errors(new: dict[str, Any], old: dict[str, Any], kind: str) -> list[FieldError]:
+    """``ValidateConfigMapUpdate`` / ``ValidateSecretUpdate``: the type and, once ``immutable``, the data."""
+    errs: list[FieldError] = []
+    if kind == "Secret" and (new.get("type") or "") != (old.get("type") or ""):
+        errs.append(invalid("type", new.get("type") or "", FIELD_IMMUTABLE))
+    if old.get("immutable") is True:
+        if new.get("immutable") is not True:
+            errs.append(forbidden("immutable", IMMUTABLE_SET))
+        fields = ("data", "binaryData") if kind == "ConfigMap" else ("data",)
+        for f in fields:
+            if new.get(f) != old.get(f):
+                errs.append(forbidden(f, IMMUTABLE_SET))
+    return errs
+
+
 def validate_namespace(obj: dict[str, Any]) -> list[FieldError]:
     """``ValidateNamespace``."""
     return validate_object_meta(obj, "Namespace")
@@ -1659,9 +1689,11 @@ def validate(obj: dict[str, Any], old: dict[str, Any] | None = None) -> list[Fie
     if old is None:
         return errs
     # Updates run ValidateObjectMetaUpdate instead of ValidateObjectMeta, then the same spec rules.
-    errs = validate_object_meta_update(obj, old, key[1]) + [
-        e for e in errs if not e.field.startswith("metadata.")
-    ]
+    rest = [e for e in errs if not e.field.startswith("metadata.")]
+    errs = validate_object_meta_update(obj, old, key[1])
+    if key in (("v1", "ConfigMap"), ("v1", "Secret")):
+        errs += _immutable_update_errors(obj, old, key[1])
+    errs += rest
     if key in _SELECTOR_IMMUTABLE:
         new_sel = (obj.get("spec") or {}).get("selector")
         old_sel = (old.get("spec") or {}).get("selector")

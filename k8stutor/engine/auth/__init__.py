@@ -135,7 +135,10 @@ class CSRSigningController(Controller):
                  "lastTransitionTime": rfc3339(self.cluster.now()), "lastUpdateTime": rfc3339(self.cluster.now())})
         else:
             days = min(float(spec.get("expirationSeconds") or 365 * 86400) / 86400, 365.0)
-            pem = self.authn.issue_certificate(subj[0], subj[1], days)
+            request = base64.b64decode(spec.get("request", "")).decode(errors="replace")
+            # A real PKCS#10 request (openssl req) gets a real certificate for its own key from the cluster CA.
+            pem = self.authn.sign_request(request, days * 86400, list(spec.get("usages") or [])) \
+                or self.authn.issue_certificate(subj[0], subj[1], days)
             new["status"]["certificate"] = base64.b64encode(pem.encode()).decode()
         self.api.update(new, subresource="status")
 

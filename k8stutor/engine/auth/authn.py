@@ -148,9 +148,43 @@ class Authenticator:
         raw = json.dumps(body, sort_keys=True).encode()
         return _pem("CERTIFICATE", CERT_MAGIC + raw + b"\n" + self._sign(raw).encode())
 
+    @property
+    def ca(self) -> Any:
+        """The cluster CA (:class:`~.pki.ClusterCA`), made on first use; dated when the control plane was."""
+        ca = self.__dict__.get("_ca")
+        if ca is None:
+            from ..timeutil import parse_rfc3339
+            from .pki import ClusterCA
+
+            created = None
+            for node in self.cluster.store.list("nodes"):
+                if "node-role.kubernetes.io/control-plane" in (node["metadata"].get("labels") or {}):
+                    created = parse_rfc3339(node["metadata"].get("creationTimestamp", ""))
+                    break
+            ca = self.__dict__["_ca"] = ClusterCA(self.cluster.seed, created or self.cluster.now())
+        return ca
+
+    def sign_request(self, request_pem: str, seconds: float, usages: list[str] | None = None) -> str | None:
+        """The CA-signed certificate (PEM) for a real PKCS#10 request, or None when it is not one."""
+        from .pki import PKIError, cert_pem, load_csr
+
+        try:
+            csr = load_csr(request_pem.encode())
+        except PKIError:
+            return None
+        return cert_pem(self.ca.sign_request(csr, self.cluster.now(), seconds, usages))
+
     def verify_certificate(self, pem: str) -> UserInfo:
         """The user a client certificate names; AuthnError when not issued by this CA or expired."""
         der = _unpem(pem, "CERTIFICATE")
+        if der is not None and not der.startswith(CERT_MAGIC):
+            from .pki import PKIError, load_cert
+
+            try:
+                cn, orgs = self.ca.verify(load_cert(pem.encode()), self.cluster.now())
+            except PKIError as e:
+                raise AuthnError(str(e)) from None
+            return UserInfo(cn, tuple(orgs) + (AUTHENTICATED,))
         if der is None or not der.startswith(CERT_MAGIC):
             raise AuthnError("x509: certificate signed by unknown authority")
         raw, _, sig = der[len(CERT_MAGIC):].rpartition(b"\n")
