@@ -9,6 +9,7 @@ from ..flags import Flag
 from ..main import Ctx
 from ..manifests import Manifest, ManifestError, collect_paths, display_path, expand_list, iter_documents
 from ..result import CommandError
+from ..urls import is_url, read_url
 
 FILE_FLAGS = [
     Flag("filename", "stringSlice", "f"),
@@ -31,13 +32,9 @@ def load_manifests(ctx: Ctx, filenames: list[str], errors: list[str]) -> list[Ma
     and stop only the file they occur in."""
     out: list[Manifest] = []
     for fname in filenames:
-        if fname.startswith(("http://", "https://")):
-            errors.append(
-                f'error: unable to read URL "{fname}": k8stutor runs offline (no network); save the '
-                "manifest to a file and use -f FILE"
-            )
-            continue
-        if fname == "-":
+        if is_url(fname):
+            sources = [(fname, fname)]
+        elif fname == "-":
             sources = [("-", "STDIN")]
         else:
             try:
@@ -49,6 +46,12 @@ def load_manifests(ctx: Ctx, filenames: list[str], errors: list[str]) -> list[Ma
         for path, shown in sources:
             if path == "-":
                 data = ctx.stdin
+            elif is_url(path):
+                try:
+                    data = read_url(path)
+                except ManifestError as e:
+                    errors.append(f"error: {e}")
+                    continue
             else:
                 try:
                     if ctx.kubectl.files.size(path) > 8 * 1024 * 1024:
