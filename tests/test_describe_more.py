@@ -424,7 +424,7 @@ Name:           agent
 Selector:       app=agent
 Node-Selector:  kubernetes.io/os=linux
 Labels:         app=agent
-Annotations:    <none>
+Annotations:    deprecated.daemonset.template.generation: 1
 Desired Number of Nodes Scheduled: 2
 Current Number of Nodes Scheduled: 2
 Number of Nodes Scheduled with Up-to-date Pods: 2

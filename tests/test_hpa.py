@@ -91,6 +91,9 @@ def test_quantities() -> None:
 def test_no_metrics_gives_unknown_and_failed_get_resource_metric() -> None:
     c, _ = _setup()
     _hpa(c)
+    # Like enqueueHPA, the first pass waits out the 15 s resync period: until then the status is empty.
+    assert "currentMetrics" not in c.api.get("horizontalpodautoscalers.autoscaling", "php-apache").get("status", {})
+    c.advance(15)
     st = c.api.get("horizontalpodautoscalers.autoscaling", "php-apache")["status"]
     assert st["currentMetrics"] == [{"type": ""}]
     active = [x for x in st["conditions"] if x["type"] == "ScalingActive"][0]

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING, Any
 
-from .store import Obj, clone
-from .timeutil import rfc3339
+from .store import Obj
+from .timeutil import rfc3339 as _rfc3339
 
 if TYPE_CHECKING:
     from .api.server import APIServer
 
 NORMAL, WARNING = "Normal", "Warning"
+
+# Events are recorded at a few virtual instants, many at each.
+_stamp = functools.lru_cache(maxsize=1024)(_rfc3339)
 
 
 class EventRecorder:
@@ -42,21 +46,42 @@ def involved_object(obj: Obj, field_path: str = "") -> dict[str, Any]:
     return ref
 
 
-def record_event(api: APIServer, obj: Obj, type_: str, reason: str, message: str, component: str,
-                 host: str = "", field_path: str = "") -> Obj:
+def record_event(
+    api: APIServer,
+    obj: Obj,
+    type_: str,
+    reason: str,
+    message: str,
+    component: str,
+    host: str = "",
+    field_path: str = "",
+) -> Obj:
     now = api.now()
+    stamp = _stamp(now)
     ref = involved_object(obj, field_path)
     ns = ref.get("namespace") or "default"
     # Aggregation key of the real EventCorrelator (same source, object, type, reason and message).
-    key = (ns, ref.get("uid"), ref.get("name"), ref.get("kind"), field_path, type_, reason, message, component)
+    key = (
+        ns,
+        ref.get("uid"),
+        ref.get("name"),
+        ref.get("kind"),
+        field_path,
+        type_,
+        reason,
+        message,
+        component,
+    )
     index: dict[Any, str] = api.__dict__.setdefault("_event_index", {})
     existing_name = index.get(key)
     if existing_name is not None:
         ev = api.store.get("events", ns, existing_name)
         if ev is not None:
-            upd = clone(ev)
+            # A new top level and metadata (the store sets resourceVersion); the rest is shared, unchanged.
+            upd = dict(ev)
+            upd["metadata"] = dict(ev["metadata"])
             upd["count"] = int(ev.get("count", 1)) + 1
-            upd["lastTimestamp"] = rfc3339(now)
+            upd["lastTimestamp"] = stamp
             return api.store.put("events", upd)
     nanos = int(now * 1_000_000_000) + api.store.revision
     source: dict[str, Any] = {"component": component}
@@ -66,13 +91,13 @@ def record_event(api: APIServer, obj: Obj, type_: str, reason: str, message: str
         "apiVersion": "v1",
         "count": 1,
         "eventTime": None,
-        "firstTimestamp": rfc3339(now),
+        "firstTimestamp": stamp,
         "involvedObject": ref,
         "kind": "Event",
-        "lastTimestamp": rfc3339(now),
+        "lastTimestamp": stamp,
         "message": message,
         "metadata": {
-            "creationTimestamp": rfc3339(now),
+            "creationTimestamp": stamp,
             "name": f"{ref['name']}.{nanos:x}",
             "namespace": ns,
             "uid": api.new_uid(),

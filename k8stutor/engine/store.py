@@ -11,6 +11,7 @@ new dict. ``get``-style callers that intend to modify take ``clone()``.
 from __future__ import annotations
 
 import builtins
+import gc
 from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -24,6 +25,21 @@ Key = tuple[str, str]  # (namespace, name); namespace "" for cluster-scoped
 ADDED, MODIFIED, DELETED, BOOKMARK = "ADDED", "MODIFIED", "DELETED", "BOOKMARK"
 
 HISTORY_LIMIT = 100_000
+
+# CPython's cyclic GC rescans every tracked object on a full collection, by default after every 10 collections
+# of the middle generation. The store keeps hundreds of thousands of JSON dicts alive (acyclic: refcounting
+# frees them when replaced), so a 10,000-pod cluster spent about a third of its time in full collections.
+# They are made 40x rarer (bench/bench_pods.py: 4 s -> 0.5 s of GC for 10,000 pods); young collections are
+# unchanged, CPython's own rule (no full pass before the long-lived set grew 25 %) still applies, and cyclic
+# garbage is still collected.
+GC_FULL_COLLECTION_THRESHOLD = 400
+
+
+def tune_gc() -> None:
+    """Make full cyclic-GC collections rarer (process-wide, idempotent; never lowers a higher setting)."""
+    g0, g1, g2 = gc.get_threshold()
+    if g0 and g2 < GC_FULL_COLLECTION_THRESHOLD:
+        gc.set_threshold(g0, g1, GC_FULL_COLLECTION_THRESHOLD)
 
 
 def clone(o: Any) -> Any:
@@ -111,6 +127,7 @@ class Store:
         self._history: deque[Event] = deque(maxlen=history_limit)
         self._watches: dict[str | None, list[Watch]] = {}
         self.compacted_revision = 1
+        tune_gc()
 
     # ---- reads ----------------------------------------------------------------------------------
     def get(self, resource: str, namespace: str, name: str) -> Obj | None:
@@ -174,14 +191,31 @@ class Store:
         self._history.append(ev)
         if len(self._history) == self._history.maxlen:
             self.compacted_revision = self._history[0].revision
-        for w in self._watches.get(ev.resource, ()):
-            w.deliver(ev)
-        for w in self._watches.get(None, ()):
-            w.deliver(ev)
+        # Watch.deliver inlined: every write reaches every watcher of its resource (the hot path).
+        ns: str | None = None
+        for watches in (self._watches.get(ev.resource), self._watches.get(None)):
+            if not watches:
+                continue
+            for w in watches:
+                if w.namespace is not None:
+                    if ns is None:
+                        ns = ev.object["metadata"].get("namespace", "")
+                    if ns != w.namespace:
+                        continue
+                cb = w.callback
+                if cb is not None:
+                    cb(ev)
+                else:
+                    w.queue.append(ev)
 
     # ---- watch ----------------------------------------------------------------------------------
-    def watch(self, resource: str | None, namespace: str | None = None, since: int | None = None,
-              callback: Callable[[Event], None] | None = None) -> Watch:
+    def watch(
+        self,
+        resource: str | None,
+        namespace: str | None = None,
+        since: int | None = None,
+        callback: Callable[[Event], None] | None = None,
+    ) -> Watch:
         """Watch a resource (None = everything). With ``since``, replay events after that revision first;
         a revision older than the retained history raises 410 Expired ("too old resource version")."""
         w = Watch(self, resource, namespace, callback)
@@ -214,6 +248,8 @@ class Store:
         for entry in data["objects"]:
             obj = entry["object"]
             meta = obj["metadata"]
-            self._data.setdefault(entry["resource"], {})[(meta.get("namespace", "") or "", meta["name"])] = obj
+            self._data.setdefault(entry["resource"], {})[(meta.get("namespace", "") or "", meta["name"])] = (
+                obj
+            )
         self.revision = int(data["revision"])
         self.compacted_revision = self.revision

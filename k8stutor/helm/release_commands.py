@@ -13,7 +13,7 @@ from k8stutor.kubectl.result import Result
 
 from .action import ActionError, Actions, format_app_version, format_chart_name
 from .repo import RepoError, lock_digest, package_bytes, uitable
-from .storage import go_time_ansic, go_time_string, parse_go_time
+from .storage import go_time_ansic, go_time_string_of, parse_go_time
 from .toyaml import to_yaml
 
 __all__ = ["ReleaseCommands"]
@@ -427,13 +427,12 @@ class ReleaseCommands:
         fmt = p.get("output")
         rows = []
         for r in rels:
-            ld = parse_go_time(r["info"].get("last_deployed"))
             rows.append(
                 {
                     "name": r.get("name", ""),
                     "namespace": r.get("namespace", ""),
                     "revision": str(r.get("version")),
-                    "updated": go_time_string(ld) if ld is not None else "-",
+                    "updated": go_time_string_of(r["info"].get("last_deployed")) or "-",
                     "status": r["info"].get("status", ""),
                     "chart": format_chart_name(r),
                     "app_version": format_app_version(r),

@@ -13,6 +13,7 @@ import base64
 import gzip
 import json
 import math
+import re
 import struct
 import zlib
 from collections.abc import Callable
@@ -32,6 +33,7 @@ __all__ = [
     "go_time",
     "go_time_ansic",
     "go_time_string",
+    "go_time_string_of",
     "parse_go_time",
     "secret_name",
 ]
@@ -114,6 +116,16 @@ def go_time_string(ts: float | None) -> str:
     nanos = int(round((t - sec) * 1e9))
     frac = f".{nanos:09d}".rstrip("0") if nanos else ""
     return datetime.fromtimestamp(sec, UTC).strftime("%Y-%m-%d %H:%M:%S") + frac + " +0000 UTC"
+
+
+def go_time_string_of(s: Any) -> str | None:
+    """:func:`go_time_string` of a stored RFC3339Nano UTC text, exact to the nanosecond (None if unparsable)."""
+    if isinstance(s, str) and re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,9})?Z", s):
+        main, _, frac = s[:-1].partition(".")
+        frac = frac.rstrip("0")
+        return main.replace("T", " ") + (f".{frac}" if frac else "") + " +0000 UTC"
+    ts = parse_go_time(s)
+    return None if ts is None else go_time_string(ts)
 
 
 # ---------------------------------------------------------------------------------------------------------

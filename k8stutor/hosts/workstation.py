@@ -18,6 +18,8 @@ from ..engine.runtime.sh.vfs import Node, normpath
 from ..engine.store import etcd_key
 from ..kubectl.durations import DurationError, parse_sleep
 from ..kubectl.main import Kubectl
+from ..kubectl.urls import curl as example_curl
+from .openssl import OpenSSL
 
 HOST_FILE_LIMIT = 8 * 1024 * 1024
 
@@ -152,6 +154,7 @@ class Workstation:
             self.vfs,
             commands={"kubectl": self._kubectl, "k": self._kubectl, "ssh": self._ssh, "sim": self._sim,
                       "helm": self._helm, "curl": self._not_yet("curl", "the network"),
+                      "openssl": OpenSSL(cluster.clock.now, cluster.seed),
                       "clear": lambda ctx: 0},
             env=shell_env,
             name="bash",
@@ -168,6 +171,19 @@ class Workstation:
         from ..engine.network.commands import install_workstation
 
         install_workstation(self)
+        net_curl = self.shell.commands["curl"]
+
+        def curl(ctx: CommandContext) -> int:  # the kubernetes.io examples come from the offline mirror
+            got = example_curl(list(ctx.argv))
+            if got is None:
+                return net_curl(ctx)
+            for name, data in got[3]:
+                ctx.vfs.write(ctx.path(name), data)
+            ctx.stdout.write(got[0])
+            ctx.stderr.write(got[1])
+            return got[2]
+
+        self.shell.commands["curl"] = curl
 
     # ---- running ---------------------------------------------------------------------------------
     def run(self, line: str) -> ShResult:
@@ -185,10 +201,8 @@ class Workstation:
     def _kubectl(self, ctx: CommandContext) -> int:
         self.kubectl.cwd = ctx.cwd
         res = self.kubectl.run(ctx.argv[1:], ctx.stdin)
-        if res.stdout:
-            ctx.stdout.write(res.stdout)
-        if res.stderr:
-            ctx.stderr.write(res.stderr)
+        for fd, text in res.ordered():  # as kubectl wrote them (a Warning before the output it concerns)
+            (ctx.stdout if fd == 1 else ctx.stderr).write(text)
         return res.exit_code
 
     def _helm(self, ctx: CommandContext) -> int:
@@ -260,6 +274,7 @@ class Workstation:
         for path, text in node_files(self.cluster, host).items():
             fs.makedirs(path.rsplit("/", 1)[0])
             fs.write(path, text.encode())
+        self._node_pki(host, fs, cmd)
         shell = Shell(fs, commands={n: wrap(n) for n in node_cmds}, env={"HOME": "/root", "HOSTNAME": host,
                                                                           "PATH": "/usr/sbin:/usr/bin:/sbin:/bin"},
                       name="bash", clock=self.cluster.clock.now, cwd="/root", hostname=host)
@@ -267,6 +282,18 @@ class Workstation:
         ctx.stdout.write(res.stdout)
         ctx.stderr.write(res.stderr)
         return res.exit_code
+
+    def _node_pki(self, host: str, fs: VFS, cmd: list[str]) -> None:
+        """kubeadm's ``/etc/kubernetes/pki``: the cluster CA (its key only on control-plane nodes)."""
+        auth = getattr(self.cluster, "auth", None)
+        if auth is None or fs.exists("/etc/kubernetes/pki/ca.crt"):
+            return
+        node = self.cluster.store.get("nodes", "", host) or {}
+        master = "node-role.kubernetes.io/control-plane" in (node.get("metadata", {}).get("labels") or {})
+        fs.makedirs("/etc/kubernetes/pki")
+        fs.write("/etc/kubernetes/pki/ca.crt", auth.authn.ca.cert_pem.encode())
+        if master:
+            fs.write("/etc/kubernetes/pki/ca.key", auth.authn.ca.key_pem.encode())
 
     @property
     def node_commands(self) -> dict[str, Callable[[CommandContext, str, list[str]], int]]:

@@ -123,11 +123,16 @@ def _enum(name: str, node: dict[str, Any]) -> list[str]:
         return []  # the bundled schema pins these with an enum; the served OpenAPI has none
     values = node.get("enum")
     if isinstance(values, list):
-        return [str(v) for v in values]
+        return ['""' if v == "" else str(v) for v in values]
     desc = node.get("description") or ""
     if "Possible enum values:" in desc:
-        return _ENUM_RE.findall(desc.split("Possible enum values:", 1)[1])
+        return ['""' if v == "" else v for v in _ENUM_RE.findall(desc.split("Possible enum values:", 1)[1])]
     return []
+
+
+def _short_enum(values: list[str]) -> str:
+    """A field list shows at most four enum values, then ``....`` (plaintext.tmpl's extractEnum)."""
+    return ", ".join(values[:4]) + (", ...." if len(values) > 4 else "")
 
 
 def _properties(node: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
@@ -170,7 +175,7 @@ def _field_list(props: dict[str, Any], required: list[str]) -> str:
         parts.append(line + "\n")
         values = _enum(name, prop)
         if values:
-            parts.append(f"  enum: {', '.join(values)}\n")
+            parts.append(f"  enum: {_short_enum(values)}\n")
         desc = prop.get("description") or "<no description>"
         parts.append(_indent(4, go_wordwrap(desc, WRAP_WIDTH)) + "\n\n")
     return "".join(parts)
@@ -186,7 +191,7 @@ def _recursive_list(props: dict[str, Any], required: list[str], depth: int, seen
         parts.append(line + "\n")
         values = _enum(name, prop)
         if values:
-            parts.append("  " * depth + f"enum: {', '.join(values)}\n")
+            parts.append("  " * depth + f"enum: {_short_enum(values)}\n")
         ref = _ref_name(_innermost(prop))
         if ref is not None and ref in seen:
             continue  # recursive types (JSONSchemaProps) are expanded once

@@ -131,6 +131,7 @@ class Ctx:
                                        f"{entry[ref]}: no such file or directory") from None
         from ..engine.auth.authn import AuthnError
 
+        _check_key_pair(entry)
         try:
             return auth.authn.user_for_credentials(name, entry)
         except AuthnError:
@@ -165,10 +166,10 @@ class Ctx:
         return " ".join(["kubectl", *self.path])
 
     def out(self, text: str) -> None:
-        self.result.stdout += text
+        self.result.out(text)
 
     def err(self, text: str) -> None:
-        self.result.stderr += text
+        self.result.err(text)
 
     def usage_error(self, message: str) -> CommandError:
         return CommandError(f"error: {message}\nSee '{self.cmd_path} -h' for help and examples")
@@ -179,6 +180,24 @@ class Ctx:
     def read_path(self, path: str) -> bytes:
         full = path if os.path.isabs(path) else os.path.join(self.kubectl.cwd, path)
         return self.kubectl.files.read(full)
+
+
+def _check_key_pair(entry: dict[str, Any]) -> None:
+    """Go's ``tls.X509KeyPair``: a real client certificate must come with its own private key."""
+    import base64
+    import binascii
+
+    cert, key = entry.get("client-certificate-data") or "", entry.get("client-key-data") or ""
+    if not cert or not key or "DATA+OMITTED" in (cert, key):
+        return
+    from ..engine.auth.pki import PKIError, key_matches, load_cert, load_key
+
+    try:
+        c, k = load_cert(base64.b64decode(cert)), load_key(base64.b64decode(key))
+    except (PKIError, binascii.Error, ValueError):
+        return  # not real PEM (the simulator's own credentials): the authenticator decides
+    if not key_matches(c, k):
+        raise CommandError("error: tls: private key does not match public key")
 
 
 class HostFiles:
@@ -231,10 +250,23 @@ class Kubectl:
         self.user: Any = None
         # An editor callback the host may install for `kubectl edit` (takes text, returns edited text or None).
         self.editor: Callable[[str], str | None] | None = None
+        # A host that shows output as it arrives installs this; waiting commands then hand it a Stream.
+        self.on_stream: Callable[[Any], None] | None = None
 
     def run(self, argv: list[str], stdin: bytes = b"") -> Result:
         """Run one kubectl command line (without the leading ``kubectl``)."""
         result = Result()
+        api = self.cluster.api
+        previous = api.warning_handler
+        seen: set[str] = set()
+
+        def warning(text: str) -> None:
+            # client-go's warning handler as kubectl sets it up: "Warning: " on stderr, each text once.
+            if text not in seen:
+                seen.add(text)
+                result.err(f"Warning: {text}\n")
+
+        api.warning_handler = warning
         try:
             self._dispatch(argv, stdin, result)
         except CommandError as e:
@@ -244,6 +276,8 @@ class Kubectl:
             result.fail(format_status_error(e), 1)
         except FlagError as e:
             result.fail(f"error: {e}", 1)
+        finally:
+            api.warning_handler = previous
         return result
 
     def _dispatch(self, argv: list[str], stdin: bytes, result: Result) -> None:

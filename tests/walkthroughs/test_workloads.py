@@ -104,5 +104,8 @@ def test_fluentd_style_daemonset() -> None:
     assert 'daemon set "fluentd-elasticsearch" successfully rolled out\n' in out
     desc = _section(out, "kubectl describe ds -n kube-system fluentd-elasticsearch")
     assert "Desired Number of Nodes Scheduled: 3\n" in desc
+    # the docs' manifest as it is (the real fluentd image); the API server keeps the template generation
+    assert "Annotations:    deprecated.daemonset.template.generation: 1\n" in desc
+    assert "    Image:      quay.io/fluentd_elasticsearch/fluentd:v2.5.2\n" in desc
     assert "Pods Status:  3 Running / 0 Waiting / 0 Succeeded / 0 Failed\n" in desc
     assert "  Tolerations:     node-role.kubernetes.io/control-plane:NoSchedule op=Exists\n" in desc

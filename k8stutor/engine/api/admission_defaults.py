@@ -6,11 +6,11 @@ Deployment's template stays small while its pods carry a service account volume 
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Callable, Mapping
 from typing import Any
 
 from k8stutor.engine.errors import StatusError
+from k8stutor.engine.store import clone
 
 SERVICE_ACCOUNT_MOUNT_PATH = "/var/run/secrets/kubernetes.io/serviceaccount"
 MIRROR_POD_ANNOTATION = "kubernetes.io/config.mirror"
@@ -139,14 +139,17 @@ def admit_pod(
     rand5: Callable[[], str],
     service_account_automount: bool | None = None,
     priority_classes: Mapping[str, dict[str, Any]] | None = None,
+    *,
+    in_place: bool = False,
 ) -> dict[str, Any]:
     """Return a copy of ``pod`` with what create-time admission adds (SA volume, tolerations, priority).
 
     ``service_account_automount`` is the ServiceAccount's ``automountServiceAccountToken`` (None = unset);
     ``priority_classes`` maps PriorityClass names to objects (the system classes are always known).
     Raises StatusError(403) for an unknown priorityClassName, as the Priority plugin does.
+    With ``in_place`` the caller's own private copy is admitted (no copy is made).
     """
-    out = copy.deepcopy(pod)
+    out = pod if in_place else clone(pod)
     spec = out.get("spec")
     if not isinstance(spec, dict):
         spec = out["spec"] = {}

@@ -150,3 +150,13 @@ def to_version(obj: Obj, api_version: str) -> Obj:
     if api_version == HPA_V1 and obj.get("kind") == HPA_KIND and obj.get("apiVersion") == HPA_V2:
         return hpa_v2_to_v1(obj)
     return obj
+
+
+def requested_version(rt: Any, arg: str) -> str:
+    """The ``group/version`` a kubectl type argument names when it is not the preferred one, else "".
+
+    ``hpa.v1.autoscaling`` -> ``autoscaling/v1`` (the client then reads HPAs in that version)."""
+    parts = arg.split("/", 1)[0].split(".", 2)
+    if len(parts) == 3 and parts[2] == rt.group and parts[1] != rt.version and parts[1] in rt.other_versions:
+        return f"{rt.group}/{parts[1]}"
+    return ""

@@ -12,6 +12,8 @@ import copy
 from collections.abc import Callable
 from typing import Any
 
+from ..store import clone
+
 _RBAC_GROUP = "rbac.authorization.k8s.io"
 
 # Every volume source field of core/v1 VolumeSource; a volume with none of them gets emptyDir.
@@ -616,9 +618,10 @@ _DEFAULTERS: dict[tuple[str, str], Callable[[dict[str, Any]], None]] = {
 }
 
 
-def apply_defaults(obj: dict[str, Any]) -> dict[str, Any]:
-    """Return a deep copy of ``obj`` with the API server's defaults for its apiVersion/kind filled in."""
-    out = copy.deepcopy(obj)
+def apply_defaults(obj: dict[str, Any], *, in_place: bool = False) -> dict[str, Any]:
+    """Return a deep copy of ``obj`` with the API server's defaults for its apiVersion/kind filled in
+    (``in_place``: default the caller's own private copy instead)."""
+    out = obj if in_place else clone(obj)
     if not isinstance(out, dict):
         return out
     defaulter = _DEFAULTERS.get((str(out.get("apiVersion", "")), str(out.get("kind", ""))))

@@ -10,7 +10,6 @@ from __future__ import annotations
 import builtins
 import ipaddress
 import random
-import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -20,7 +19,7 @@ from ..registry import Registry, ResourceType
 from ..selectors import parse_field_selector, parse_label_selector
 from ..store import Obj, Store, Watch, clone
 from ..timeutil import rfc3339
-from . import admission_defaults, conversion, defaulting, field_errors, validation
+from . import admission_defaults, conversion, defaulting, field_errors, managedfields, validation
 from .authz import Attributes, Authorizer, UserAPI, UserInfo, deny
 
 RAND_ALPHABET = "bcdfghjklmnpqrstvwxz2456789"
@@ -40,6 +39,9 @@ SYSTEM_NAMESPACES = ("default", "kube-system", "kube-public", "kube-node-lease")
 
 SERVICE_CIDR = ipaddress.ip_network("10.96.0.0/12")
 NODE_PORT_RANGE = (30000, 32767)
+# uuid.UUID(version=4): variant bits 10 (RFC 4122) and version nibble 4.
+_UUID_KEEP = ~((0xC000 << 48) | (0xF000 << 64)) & ((1 << 128) - 1)
+_UUID_V4 = (0x8000 << 48) | (4 << 76)
 
 Validator = Callable[[Obj, Obj | None], list[Any]]
 
@@ -61,6 +63,9 @@ class APIServer:
         # the object (mutated copy) or raise StatusError. Run after defaulting, before validation.
         self.admission: list[Callable[[str, ResourceType, Obj, Obj | None, UserInfo | None], Obj | None]] = []
         self.current_user: UserInfo | None = None
+        # Warnings of the request in flight (the API's ``Warning: 299 - "..."`` response headers): admission
+        # plugins call ``warn``; a client (kubectl's stderr, serve's headers) sets the handler around requests.
+        self.warning_handler: Callable[[str], None] | None = None
 
     # ---- users ----------------------------------------------------------------------------------
     def as_user(self, user: UserInfo) -> UserAPI:
@@ -82,6 +87,11 @@ class APIServer:
                 break
         raise deny(attrs, "\n".join(reasons))
 
+    def warn(self, text: str) -> None:
+        """A warning header for the client request in flight (controllers' own requests keep theirs)."""
+        if self.warning_handler is not None and self.current_user is not None:
+            self.warning_handler(text)
+
     def _admit(self, op: str, rt: ResourceType, obj: Obj, old: Obj | None) -> Obj:
         for plugin in self.admission:
             out = plugin(op, rt, obj, old, self.current_user)
@@ -97,7 +107,9 @@ class APIServer:
         return "".join(self.rng.choice(RAND_ALPHABET) for _ in range(n))
 
     def new_uid(self) -> str:
-        return str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
+        """A version-4 UUID from the seeded RNG: the text of ``uuid.UUID(int=bits, version=4)``, built directly."""
+        h = "%032x" % ((self.rng.getrandbits(128) & _UUID_KEEP) | _UUID_V4)
+        return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
     def rt_for(self, resource: str | ResourceType) -> ResourceType:
         if isinstance(resource, ResourceType):
@@ -178,8 +190,10 @@ class APIServer:
 
     # ---- create ---------------------------------------------------------------------------------
     def create(self, obj: Obj, namespace: str | None = None, *, dry_run: bool = False,
-               rt: ResourceType | None = None, validate_schema: bool = True) -> Obj:
-        """POST: the whole admission chain, then store. Returns a copy of the stored object."""
+               rt: ResourceType | None = None, validate_schema: bool = True, field_manager: str | None = None) -> Obj:
+        """POST: the whole admission chain, then store. Returns a copy of the stored object.
+
+        ``field_manager`` records the fields this write sets in ``metadata.managedFields`` (managedfields.py)."""
         if not isinstance(obj, dict):
             raise errors.bad_request("the object provided is not a JSON object")
         rt = rt or self.rt_for_object(obj)
@@ -196,6 +210,8 @@ class APIServer:
             if err is not None:
                 raise err
         obj = conversion.to_storage(obj)
+        if rt.group_resource == "secrets":
+            validation.merge_string_data(obj)
         meta = obj["metadata"]
         ns = ""
         if rt.namespaced:
@@ -219,7 +235,9 @@ class APIServer:
                     meta["name"] = cand
                     break
         name = meta.get("name", "")
-        obj = defaulting.apply_defaults(obj)
+        obj = defaulting.apply_defaults(obj, in_place=True)  # obj is this request's own copy
+        if field_manager:
+            managedfields.record_create(obj, rt, field_manager, self.now())
         meta = obj["metadata"]
         if rt.group_resource == "pods":
             sa = self.store.get("serviceaccounts", ns, (obj.get("spec") or {}).get("serviceAccountName") or "default")
@@ -228,6 +246,7 @@ class APIServer:
                 service_account_automount=(sa or {}).get("automountServiceAccountToken"),
                 priority_classes={pc["metadata"]["name"]: pc
                                   for pc in self.store.list("priorityclasses.scheduling.k8s.io")},
+                in_place=True,
             )
             meta = obj["metadata"]
         self._prepare_for_create(rt, obj)
@@ -375,7 +394,8 @@ class APIServer:
 
     # ---- update ---------------------------------------------------------------------------------
     def update(self, obj: Obj, namespace: str | None = None, *, dry_run: bool = False,
-               subresource: str = "", rt: ResourceType | None = None, validate_schema: bool = True) -> Obj:
+               subresource: str = "", rt: ResourceType | None = None, validate_schema: bool = True,
+               field_manager: str | None = None) -> Obj:
         """PUT (optimistic concurrency on metadata.resourceVersion). ``subresource="status"`` writes status only."""
         rt = rt or self.rt_for_object(obj)
         if subresource == "status":
@@ -390,6 +410,8 @@ class APIServer:
             if err is not None:
                 raise err
         obj = conversion.to_storage(obj)
+        if rt.group_resource == "secrets":
+            validation.merge_string_data(obj)
         meta = obj["metadata"]
         old = self.store.get(rt.group_resource, ns, name)
         if old is None:
@@ -405,7 +427,7 @@ class APIServer:
                 meta[k] = old["metadata"][k]
             else:
                 meta.pop(k, None)
-        obj = defaulting.apply_defaults(obj)
+        obj = defaulting.apply_defaults(obj, in_place=True)  # obj is this request's own copy
         if "status" in old and rt.group_resource not in ("namespaces",) and "status" in rt.subresources:
             obj["status"] = old["status"]
         elif rt.group_resource == "namespaces":
@@ -413,6 +435,8 @@ class APIServer:
             obj["spec"] = old.get("spec", {})
         if rt.group_resource == "services":
             self._keep_service_allocations(old, obj)
+        if field_manager:
+            managedfields.record_update(old, obj, rt, field_manager, self.now())
         if self.admission:
             obj = self._admit("UPDATE", rt, obj, old)
         errs = validation.validate(obj, old)
@@ -498,7 +522,8 @@ class APIServer:
 
     # ---- patch ----------------------------------------------------------------------------------
     def patch(self, resource: str | ResourceType, name: str, namespace: str | None, body: Any,
-              patch_type: str = "strategic", *, dry_run: bool = False, subresource: str = "") -> Obj:
+              patch_type: str = "strategic", *, dry_run: bool = False, subresource: str = "",
+              field_manager: str | None = None) -> Obj:
         """PATCH with ``strategic`` (application/strategic-merge-patch+json), ``merge`` or ``json``."""
         from . import patch as patching  # loaded on first PATCH: most sessions start without one
 
@@ -530,7 +555,8 @@ class APIServer:
         if not meta.get("resourceVersion") or meta.get("resourceVersion") == current["metadata"].get("resourceVersion"):
             meta["resourceVersion"] = current["metadata"]["resourceVersion"]
         meta["name"] = name
-        return self.update(new, namespace, dry_run=dry_run, subresource=subresource, rt=rt)
+        return self.update(new, namespace, dry_run=dry_run, subresource=subresource, rt=rt,
+                           field_manager=field_manager)
 
     # ---- delete ---------------------------------------------------------------------------------
     def delete(self, resource: str | ResourceType, name: str, namespace: str | None = None, *,
@@ -666,7 +692,8 @@ def _spec_of(obj: Obj) -> Any:
 def _semantically_equal(a: Obj, b: Obj) -> bool:
     am = {k: v for k, v in a["metadata"].items() if k not in ("resourceVersion", "managedFields")}
     bm = {k: v for k, v in b["metadata"].items() if k not in ("resourceVersion", "managedFields")}
-    return am == bm and _spec_of(a) == _spec_of(b) and a.get("status") == b.get("status")
+    return (am == bm and _spec_of(a) == _spec_of(b) and a.get("status") == b.get("status")
+            and managedfields.same_owners(a, b))
 
 
 def _pod_grace(pod: Obj, requested: int | None) -> int:

@@ -28,6 +28,9 @@ from .history import (
 )
 
 POD_TEMPLATE_GENERATION = "pod-template-generation"
+# The apps/v1 face of the internal ``spec.templateGeneration`` (pkg/apis/apps/v1/conversion.go): 1 on create,
+# +1 on every template change (pkg/registry/apps/daemonset/strategy.go).
+TEMPLATE_GENERATION = "deprecated.daemonset.template.generation"
 
 # util.AddOrUpdateDaemonPodTolerations, in the order the controller appends them.
 DAEMON_TOLERATIONS: tuple[Obj, ...] = (
@@ -152,7 +155,7 @@ def new_daemon_pod(ds: Obj, node_name: str, hash_: str) -> Obj:
     tmeta = template.get("metadata") or {}
     labels = dict(tmeta.get("labels") or {})
     labels[CONTROLLER_REVISION_HASH] = hash_
-    labels[POD_TEMPLATE_GENERATION] = str(ds["metadata"].get("generation", 1))
+    labels[POD_TEMPLATE_GENERATION] = template_generation(ds)
     spec = clone(template.get("spec") or {})
     spec["affinity"] = pin_to_node(spec.get("affinity"), node_name)
     spec["tolerations"] = daemon_tolerations(spec)
@@ -165,6 +168,12 @@ def new_daemon_pod(ds: Obj, node_name: str, hash_: str) -> Obj:
     if tmeta.get("annotations"):
         meta["annotations"] = dict(tmeta["annotations"])
     return {"apiVersion": "v1", "kind": "Pod", "metadata": meta, "spec": spec}
+
+
+def template_generation(ds: Obj) -> str:
+    """The DaemonSet's template generation (its annotation; the object's generation before it is set)."""
+    ann = (ds["metadata"].get("annotations") or {}).get(TEMPLATE_GENERATION)
+    return str(ann or ds["metadata"].get("generation", 1))
 
 
 def new_daemonset_revision(ds: Obj, revision: int = 1) -> Obj:
@@ -216,6 +225,7 @@ class DaemonSetController(Controller):
         self.recorder = EventRecorder(self.api, "daemonset-controller")
         self.pods = OwnerIndex()
         self._node_shape: dict[str, Any] = {}
+        self._template_gen: dict[str, tuple[str, int]] = {}  # uid -> (template hash, template generation)
         self.pods.rebuild(cluster.store, "pods")
         for n in cluster.store.list("nodes"):
             self._node_shape[n["metadata"]["name"]] = self._shape(n)
@@ -253,6 +263,7 @@ class DaemonSetController(Controller):
         spec = ds.get("spec") or {}
         template_spec = (spec.get("template") or {}).get("spec") or {}
         hash_ = compute_hash(spec.get("template") or {}, (ds.get("status") or {}).get("collisionCount"))
+        ds = self._ensure_template_generation(ds, hash_)
         self._ensure_revision(ds, hash_)
         now = self.api.now()
         min_ready = int(spec.get("minReadySeconds") or 0)
@@ -320,6 +331,26 @@ class DaemonSetController(Controller):
         if min_ready and ready > available:
             self.requeue_after(key, 1.0)
         self._cleanup_history(ds, hash_)
+
+    def _ensure_template_generation(self, ds: Obj, hash_: str) -> Obj:
+        """Keep the ``deprecated.daemonset.template.generation`` annotation: +1 whenever the template changes."""
+        meta = ds["metadata"]
+        uid = meta.get("uid", "")
+        ann = (meta.get("annotations") or {}).get(TEMPLATE_GENERATION)
+        known = self._template_gen.get(uid)
+        if known is None:
+            gen = int(ann) if ann and str(ann).isdigit() else int(meta.get("generation", 1) or 1)
+        else:
+            gen = known[1] + 1 if known[0] != hash_ else known[1]
+        self._template_gen[uid] = (hash_, gen)
+        if ann == str(gen):
+            return ds
+        upd = clone(ds)
+        upd["metadata"]["annotations"] = dict(
+            meta.get("annotations") or {}, **{TEMPLATE_GENERATION: str(gen)}
+        )
+        self._write(upd)
+        return self.cluster.store.get("daemonsets.apps", meta.get("namespace", ""), meta["name"]) or ds
 
     def _rolling_update(
         self,
@@ -434,7 +465,7 @@ def _is_updated(pod: Obj, hash_: str, ds: Obj) -> bool:
     labels = pod["metadata"].get("labels") or {}
     if CONTROLLER_REVISION_HASH in labels:
         return bool(labels[CONTROLLER_REVISION_HASH] == hash_)
-    return labels.get(POD_TEMPLATE_GENERATION) == str(ds["metadata"].get("generation", 1))
+    return labels.get(POD_TEMPLATE_GENERATION) == template_generation(ds)
 
 
 def is_daemon_pod(pod: Obj) -> bool:

@@ -17,7 +17,7 @@ from .. import quantity
 from ..errors import StatusError
 from ..events import NORMAL, WARNING, EventRecorder
 from ..selectors import selector_from_label_selector
-from ..store import Obj, clone
+from ..store import Event, Obj, clone
 from ..timeutil import parse_rfc3339, rfc3339
 from .base import Controller, Key
 from .history import is_pod_ready
@@ -119,6 +119,23 @@ class HPAController(Controller):
     def metrics_source(self) -> MetricsSource | None:
         """The pod metrics hook (constructor argument, else ``cluster.metrics_source``)."""
         return self._metrics_source or getattr(self.cluster, "metrics_source", None)
+
+    def on_event(self, ev: Event) -> None:
+        """Like ``enqueueHPA``: every add/update waits out the resync period in the queue (the HPA rate limiter
+        is a fixed 15 s interval) and a key already waiting drops the new request, so an HPA is processed once per
+        period — its own status writes do not trigger another pass."""
+        meta = ev.object["metadata"]
+        key: Key = (ev.resource, meta.get("namespace", "") or "", meta["name"])
+        if ev.type == "DELETED":
+            timer = self._timers.pop(key, None)
+            if timer is not None:
+                timer.cancel()
+            uid = meta.get("uid", "")
+            self.recommendations.pop(uid, None)
+            self.scale_events.pop(uid, None)
+            return
+        if key not in self._timers:
+            self._timers[key] = self.cluster.clock.call_after(SYNC_PERIOD, lambda: self.queue.add(key))
 
     def reconcile(self, key: Key) -> None:
         _, ns, name = key

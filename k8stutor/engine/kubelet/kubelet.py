@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import ipaddress
 import json
@@ -17,21 +18,26 @@ from ..runtime.images import ImageRef, ImageRefError, go_duration, parse_image, 
 from ..runtime.processes import (
     FOREVER,
     JournalVFS,
+    ProcessRunner,
     ProcessSpec,
     build_rootfs,
     command_line,
     exec_in,
-    run_process,
     server_fast_path,
 )
-from ..timeutil import parse_rfc3339, rfc3339
+from ..timeutil import parse_rfc3339
+from ..timeutil import rfc3339 as _rfc3339
 from . import volumes as podvolumes
+from .eviction import eviction_of
 
 if TYPE_CHECKING:
     from ..clock import Timer
     from . import KubeletManager
 
 SHELLS = {"sh", "bash", "ash", "dash", "sleep", "tail"}
+
+# Status writes format the same few virtual instants over and over (condition times, startedAt).
+rfc3339 = functools.lru_cache(maxsize=4096)(_rfc3339)
 
 
 @dataclass
@@ -102,6 +108,7 @@ class PodWorker:
         self.timers: list[Timer] = []
         self.vols: Any = None
         self.mount_backoff = 0.0
+        self.evicted = ""  # the eviction message once the eviction manager evicted the pod
 
     # ---- helpers ----------------------------------------------------------------------------------------------
     def all_states(self) -> list[CState]:
@@ -306,7 +313,8 @@ class Kubelet:
             for path, content in c.extra_files.items():
                 fs.makedirs(path.rsplit("/", 1)[0] or "/")
                 fs.write(path, content.encode())
-            run = run_process(spec, fs, horizon=3600.0)
+            c.runner = ProcessRunner(spec, fs)
+            run = c.runner.advance(3600.0)
         if run.start_error or run.exit_code is not None:
             # Not a long-running process in this runtime: keep the container up as the status says.
             run = type(run)(
@@ -600,7 +608,38 @@ class Kubelet:
             w.at(self.clock.now() + w.mount_backoff, lambda: self._mount_volumes(w))
             return
         self.m.track_volume_sources(self, w)
+        eviction_of(self.m).track(self, w)
         self._next_container(w)
+
+    def evict(self, w: PodWorker, message: str) -> None:
+        """The eviction manager's ``evictPod``: a Warning Evicted event, every container stopped (grace 0 is
+        raised to the runtime's 2 s minimum), then the pod Failed with reason Evicted; its emptyDirs go."""
+        if w.evicted or w.terminating or w.terminal:
+            return
+        w.evicted = message
+        w.terminal = True
+        self.recorder.event(w.pod, "Warning", "Evicted", message)
+        running = [cs for cs in w.all_states() if cs.current is not None and cs.current.running]
+        left = {cs.name for cs in running}
+
+        def finish(name: str = "") -> None:
+            left.discard(name)
+            if left:
+                return
+            if w.sandbox:
+                w.sandbox.ready = False
+            vs = getattr(self.m.cluster, "volumes", None)
+            if vs is not None:
+                vs.drop_pod(w.uid)
+            self._write_status(w)
+
+        for cs in running:
+            c = cs.current
+            assert c is not None
+            self.recorder.event(w.pod, "Normal", "Killing", f"Stopping container {cs.name}", cs.field_path)
+            self._kill(w, cs, c, None, 2.0, then=functools.partial(finish, cs.name))
+        if not running:
+            finish()
 
     def refresh_volumes(self, w: PodWorker) -> None:
         """The periodic sync: ConfigMap/Secret changes reach mounted (non-subPath) volumes."""
@@ -933,7 +972,8 @@ class Kubelet:
             if c.mount_volumes is not None:
                 self._sync_peers(w, c, now)
                 c.mount_volumes(fs, True)
-            run = run_process(spec, fs, horizon=3600.0)
+            c.runner = ProcessRunner(spec, fs)
+            run = c.runner.advance(3600.0)
         cs.last = cs.current if cs.current is not None else cs.last
         cs.current = c
         cs.stopping = False
@@ -984,35 +1024,23 @@ class Kubelet:
     def _schedule_continuation(
         self, w: PodWorker, cs: CState, c: Container, spec: ProcessSpec, horizon: float, seen: int = -1
     ) -> None:
-        """Re-run a still-running process past ``horizon`` when virtual time gets there (``seen`` >= 0: the run
-        was suspended before a network command, and its first ``seen`` effects are already recorded)."""
-        if horizon >= FOREVER or c.started is None:
+        """Resume a still-running process (``c.runner``, paused at ``horizon`` seconds after its start) when
+        virtual time gets there; ``seen`` is kept for callers and unused (the effects accumulate in one run)."""
+        runner = c.runner
+        if horizon >= FOREVER or c.started is None or runner is None:
             return
         started = c.started
 
         def cont() -> None:
             if cs.current is not c or not c.running:
+                runner.close()
                 return
-            fs = build_rootfs(
-                c.image, {"hostname": c.hostname, "tag": c.ref.tag, "pod_ip": c.pod_ip}, JournalVFS
-            )
-            # the same filesystem the process started with: service-account token, resolv.conf, volumes
-            for path, content in c.extra_files.items():
-                fs.makedirs(path.rsplit("/", 1)[0] or "/")
-                fs.write(path, content.encode())
-            if c.mount_volumes is not None:
-                c.mount_volumes(fs, True)
-            run = run_process(spec, fs, horizon=max(horizon * 4, 3600.0))
-            if seen >= 0:
-                ingest_run(c, run, skip_first=seen)
-            else:
-                ingest_run(c, run, skip_before=horizon)
+            run = runner.advance(max(horizon * 4, 3600.0))
+            ingest_run(c, run, skip_first=run.fresh)
             if run.exit_code is not None:
                 cs.timers.append(self.at(started + run.exit_at, lambda: self._process_exit(w, cs, c)))
             else:
-                self._schedule_continuation(
-                    w, cs, c, spec, run.horizon, len(run.effects) if run.suspended else -1
-                )
+                self._schedule_continuation(w, cs, c, spec, run.horizon)
 
         cs.timers.append(self.at(started + horizon, cont))
 
@@ -1187,7 +1215,19 @@ class Kubelet:
         c.finished = self.clock.now()
         c.exit_code = code
         c.reason = "OOMKilled" if run and run.oom else ("Completed" if code == 0 else "Error")
+        self._flush_volume_writes(w, cs, c)
         self._on_exit(w, cs, c)
+
+    def _flush_volume_writes(self, w: PodWorker, cs: CState, c: Container) -> None:
+        """A stopped container's pending writes land on its writable volumes (emptyDir, hostPath, PVs), which
+        outlive it; its filesystem is built for that only when it mounts one."""
+        if c.mount_volumes is None or c.started is None or w.vols is None:
+            return
+        if any(
+            m.get("name") in w.vols.fs and m.get("name") not in w.vols.sources and not m.get("readOnly")
+            for m in cs.spec.get("volumeMounts") or []
+        ):
+            c.live_vfs(self.clock.now())
 
     def _kill(
         self,
@@ -1219,6 +1259,7 @@ class Kubelet:
                     then()
                 return
             c.finished = self.clock.now()
+            self._flush_volume_writes(w, cs, c)
             c.exit_code = 137 if ignores else 0
             c.reason = "Error" if ignores else "Completed"
             if then:
@@ -1441,7 +1482,7 @@ class Kubelet:
             return
         now = self.clock.now()
         old = pod.get("status") or {}
-        phase = self._phase(w)
+        phase = "Failed" if w.evicted else self._phase(w)
         status: dict[str, Any] = {}
         sandbox_ok = w.sandbox is not None and w.sandbox.ready and not w.terminal
         conds = [self._cond(w, "PodReadyToStartContainers", "True" if sandbox_ok else "False", now)]
@@ -1496,6 +1537,9 @@ class Kubelet:
         if w.pod_ip:
             status["podIP"] = w.pod_ip
             status["podIPs"] = [{"ip": w.pod_ip}]
+        if w.evicted:
+            status["message"] = w.evicted
+            status["reason"] = "Evicted"
         if "qosClass" in old:
             status["qosClass"] = old["qosClass"]
         status["startTime"] = rfc3339(w.start_time or now)

@@ -11,12 +11,11 @@ start, as the real kubelet does: env vars never see later ConfigMap changes.
 from __future__ import annotations
 
 import base64
-import copy
 import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ..runtime.sh.vfs import VFS, VFSError, normpath
+from ..runtime.sh.vfs import VFS, Node, VFSError, normpath
 
 if TYPE_CHECKING:
     from ..cluster import Cluster
@@ -44,6 +43,9 @@ class PodVolumes:
     fs: dict[str, VFS] = field(default_factory=dict)
     readonly: dict[str, bool] = field(default_factory=dict)
     sources: dict[str, tuple[str, str]] = field(default_factory=dict)  # volume -> ("configmaps"/"secrets", name)
+    # Volumes whose ConfigMap/Secret was ``immutable`` when mounted: the kubelet stops watching it, so even a
+    # deleted and re-created object of that name never reaches the files.
+    immutable: set[str] = field(default_factory=set)
 
 
 def _b64(v: str) -> bytes:
@@ -333,6 +335,9 @@ def mount_pod_volumes(cluster: Cluster, pod: dict[str, Any], node: str, node_ip:
                 for key, res, nkey in (("configMap", "configmaps", "name"), ("secret", "secrets", "secretName")):
                     if key in vol:
                         pv_out.sources[name] = (res, (vol[key] or {}).get(nkey, ""))
+                        src_obj = cluster.store.get(res, ns, pv_out.sources[name][1])
+                        if src_obj is not None and src_obj.get("immutable") is True:
+                            pv_out.immutable.add(name)
                 if "projected" in vol:
                     pv_out.sources[name] = ("projected", "")
             else:
@@ -346,7 +351,7 @@ def refresh(cluster: Cluster, pod: dict[str, Any], vols: PodVolumes, node_ip: st
     """Rewrite configMap/secret/projected volume files from the current objects (the periodic kubelet sync)."""
     for vol in (pod.get("spec") or {}).get("volumes") or []:
         name = vol.get("name", "")
-        if name not in vols.sources or name not in vols.fs:
+        if name not in vols.sources or name not in vols.fs or name in vols.immutable:
             continue
         try:
             files = volume_files(cluster, pod, vol, node_ip, pod_ip)
@@ -396,4 +401,25 @@ def mount_into(root: VFS, container: dict[str, Any], vols: PodVolumes, snapshot:
             target = fs
         if mp == "/":
             continue
-        root.mount(mp, copy.deepcopy(target) if snapshot else target, readonly=ro)
+        root.mount(mp, snapshot_fs(target) if snapshot else target, readonly=ro)
+
+
+def _clone_node(n: Node) -> Node:
+    if not n.is_dir:
+        return Node(False, n.mode, n.mtime, n.data)  # file bytes are immutable: shared, not copied
+    return Node(True, n.mode, n.mtime, b"", {k: _clone_node(v) for k, v in n.children.items()})
+
+
+def snapshot_fs(fs: VFS) -> VFS:
+    """A private copy of a volume as it is now (for a process running ahead, whose writes are replayed on the
+    real volume later): the directory tree is copied, file contents and the clock are shared."""
+    src, path, _ = fs._route("/")
+    out = VFS(src._clock)
+    node = src._lookup(path)
+    if node is not None and node.is_dir:
+        out.root = _clone_node(node)
+    base = path.rstrip("/")
+    for mp, (sub, ro) in src.mounts().items():
+        if mp.startswith(base + "/"):
+            out.mount(mp[len(base) :], snapshot_fs(sub), readonly=ro)
+    return out

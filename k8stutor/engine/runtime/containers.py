@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import bisect
+import datetime as _dt
 import hashlib
+import re
+from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
 from .images import Image, ImageRef
-from .processes import JournalVFS, ProcessRun, apply_fs_effect, build_rootfs
+from .processes import JournalVFS, ProcessRun, ProcessRunner, apply_fs_effect, build_rootfs
 from .sh import VFS
+
+LOAD_WINDOW = 15.0  # seconds of served requests a CPU usage sample covers (the metrics resolution)
 
 
 def container_id(*parts: str) -> str:
@@ -51,6 +57,7 @@ class Container:
     exit_code: int | None = None
     reason: str = ""
     run: ProcessRun | None = None
+    runner: ProcessRunner | None = None  # the paused process, resumed by the kubelet as virtual time passes
     logs: list[tuple[float, str, bytes]] = field(default_factory=list)
     listen_at: float | None = None
     memory: list[tuple[float, int]] = field(default_factory=list)
@@ -63,6 +70,7 @@ class Container:
     mount_volumes: Any = None
     sync_peers: Any = None
     _syncing: bool = False
+    served: deque[tuple[float, float]] = field(default_factory=deque)  # (time, CPU seconds) per request
 
     @property
     def running(self) -> bool:
@@ -107,6 +115,28 @@ class Container:
             i += 1
         self._applied = i
 
+    def record_request(self, now: float) -> float:
+        """Count one HTTP request served at ``now``; returns the CPU seconds it costs (the image's
+        ``request_cpu_ms``), which is also how long the client waits for the answer."""
+        cost = self.image.request_cpu if self.image is not None else 0.0
+        if cost > 0:
+            q = self.served
+            q.append((now, cost))
+            while q and q[0][0] <= now - LOAD_WINDOW:
+                q.popleft()
+        return cost
+
+    def load_millicores(self, now: float) -> int:
+        """CPU the served requests use at ``now``: CPU seconds per second over the last ``LOAD_WINDOW``."""
+        q = self.served
+        while q and q[0][0] <= now - LOAD_WINDOW:
+            q.popleft()
+        if not q:
+            return 0
+        busy = sum(cost for t, cost in q if t <= now + 1e-9)
+        window = min(LOAD_WINDOW, now - (self.started if self.started is not None else now)) or LOAD_WINDOW
+        return int(round(busy / max(window, 1.0) * 1000))
+
     def memory_at(self, now: float) -> int:
         """Simulated working-set bytes at ``now``."""
         base = self.image.memory if self.image else 0
@@ -139,6 +169,7 @@ def ingest_run(c: Container, run: ProcessRun, skip_before: float = -1.0, skip_fi
     effects before ``skip_before`` and the first ``skip_first`` (already recorded from an earlier run)."""
     assert c.started is not None
     c.run = run
+    n0 = len(c.logs)
     for e in run.effects[skip_first:]:
         if e.at < skip_before:
             continue
@@ -152,7 +183,9 @@ def ingest_run(c: Container, run: ProcessRun, skip_before: float = -1.0, skip_fi
             c.memory.append((t, int(e.data)))
         elif e.kind == "cpu":
             c.cpu_m = int(e.data)
-    c.logs.sort(key=lambda x: x[0])
+    logs = c.logs
+    if any(logs[i][0] < logs[i - 1][0] for i in range(max(n0, 1), len(logs))):
+        logs.sort(key=lambda x: x[0])
 
 
 def image_status_name(ref: ImageRef) -> str:
@@ -163,6 +196,82 @@ def image_status_name(ref: ImageRef) -> str:
 def describe_ports(image: Image | None) -> list[int]:
     """Ports the image serves."""
     return [p.port for p in image.ports] if image else []
+
+
+def serve_request(
+    c: Container,
+    port: int,
+    path: str,
+    now: float,
+    client: str = "",
+    method: str = "GET",
+    agent: str = "",
+) -> tuple[int, str, float] | None:
+    """A client's request to the container: (status, body, seconds the server computes), or None when nothing
+    listens at ``port``. Unlike probes (``http_answer``), it counts towards the container's CPU use; nginx
+    writes its access-log line (``client`` is the address the connection arrives from)."""
+    ans = http_answer(c, port, path, now)
+    if ans is None:
+        return None
+    if client and _is_nginx(c.image):
+        size = 0 if method == "HEAD" else len(ans[1].encode())
+        line = nginx_access_line(client, now, method, path or "/", ans[0], size, agent)
+        bisect.insort(c.logs, (now, "out", line.encode()), key=lambda x: x[0])
+    return ans[0], ans[1], c.record_request(now)
+
+
+# Apache httpd 2.4's built-in 404 page (modules/http/http_protocol.c).
+APACHE_404 = (
+    '<!DOCTYPE HTML PUBLIC "-//IETF//DTD HTML 2.0//EN">\n<html><head>\n<title>404 Not Found</title>\n'
+    "</head><body>\n<h1>Not Found</h1>\n<p>The requested URL was not found on this server.</p>\n</body></html>\n"
+)
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def nginx_access_line(
+    client: str, now: float, method: str, uri: str, status: int, size: int, agent: str
+) -> str:
+    """One line of the nginx image's ``main`` log_format: ``$remote_addr - $remote_user [$time_local]
+    "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent" "$http_x_forwarded_for"``."""
+    t = _dt.datetime.fromtimestamp(now, _dt.UTC)
+    local = f"{t.day:02d}/{_MONTHS[t.month - 1]}/{t.year}:{t.hour:02d}:{t.minute:02d}:{t.second:02d} +0000"
+    return f'{client} - - [{local}] "{method} {uri} HTTP/1.1" {status} {size} "-" "{agent or "-"}" "-"\n'
+
+
+def _is_nginx(image: Image | None) -> bool:
+    """The image runs nginx itself (the ingress controller answers through its own router)."""
+    return image is not None and image.programs.get("nginx") == "server"
+
+
+def nginx_version(c: Container) -> str:
+    """The nginx version an image runs: an ``X.Y.Z`` tag, else its ``NGINX_VERSION``, else the newest
+    ``X.Y.Z`` tag of an ``X.Y`` tag ('' when unknown)."""
+    tag = c.ref.tag.split("-", 1)[0]
+    if re.fullmatch(r"\d+\.\d+\.\d+", tag):
+        return tag
+    image = c.image
+    if image is None:
+        return ""
+    if re.fullmatch(r"\d+\.\d+", tag):
+        full = [t for t in image.tags if re.fullmatch(re.escape(tag) + r"\.\d+", t)]
+        if full:
+            return max(full, key=lambda t: int(t.rsplit(".", 1)[1]))
+    return image.env.get("NGINX_VERSION", "")
+
+
+def nginx_error_page(status: int, reason: str, version: str) -> str:
+    """nginx's built-in error page (``ngx_http_special_response.c``; ``server_tokens on`` names the version;
+    releases before 1.17 still wrote ``<body bgcolor="white">``)."""
+    try:
+        old = tuple(int(x) for x in version.split(".")[:2]) < (1, 17)
+    except ValueError:
+        old = False
+    body = '<body bgcolor="white">' if version and old else "<body>"
+    server = f"nginx/{version}" if version else "nginx"
+    return (
+        f"<html>\r\n<head><title>{status} {reason}</title></head>\r\n{body}\r\n"
+        f"<center><h1>{status} {reason}</h1></center>\r\n<hr><center>{server}</center>\r\n</body>\r\n</html>\r\n"
+    )
 
 
 def http_answer(c: Container, port: int, path: str, now: float) -> tuple[int, str] | None:
@@ -183,7 +292,9 @@ def http_answer(c: Container, port: int, path: str, now: float) -> tuple[int, st
                 target = target.rstrip("/") + "/index.html"
             if fs.is_file(target):
                 return 200, fs.read(target).decode(errors="replace")
-            return 404, "<html>\r\n<head><title>404 Not Found</title></head>\r\n</html>\r\n"
+            if c.image.programs.get("httpd") == "server":
+                return 404, APACHE_404
+            return 404, nginx_error_page(404, "Not Found", nginx_version(c))
         if not p.paths and clean == "/":
             return 200, ""
         return 404, "404 page not found\n"

@@ -99,6 +99,7 @@ class Image:
     startup: float = 0.0
     memory: int = 0  # bytes
     cpu: int = 0  # millicores
+    request_cpu: float = 0.0  # CPU seconds one HTTP request costs the server (its CPU use follows the load)
     sigterm: str = "exit"  # exit | ignore
     log: str = ""
 
@@ -171,6 +172,7 @@ class Catalogue:
             startup=float(entry.get("startup", 0)),
             memory=parse_bytes(entry.get("memory", 0)),
             cpu=parse_millicores(entry.get("cpu", 0)),
+            request_cpu=float(entry.get("request_cpu_ms", 0) or 0) / 1000.0,
             sigterm=entry.get("sigterm", "exit"),
             log=entry.get("log", ""),
         )

@@ -1,4 +1,8 @@
-"""Resource usage as metrics-server would report it, from the runtime's simulated CPU/memory profile."""
+"""Resource usage as metrics-server would report it, from the runtime's simulated CPU/memory profile.
+
+A container's CPU is its image's idle ``cpu`` plus what a ``stress`` process burns plus the requests it served
+(requests/s over the last ``LOAD_WINDOW`` x the image's ``request_cpu_ms``), capped at its CPU limit (CFS quota).
+"""
 
 from __future__ import annotations
 
@@ -54,6 +58,7 @@ def container_usage(cluster: Cluster, pod: dict[str, Any]) -> list[tuple[str, in
                 continue
             mem = cs.current.memory_at(now)
             cpu = (cs.current.image.cpu if cs.current.image else cpu) + cs.current.cpu_m
+            cpu += cs.current.load_millicores(now)  # the requests the network delivered to it
         limit = _cpu_limit(c)
         if limit is not None:
             cpu = min(cpu, limit)  # CFS quota: a container never gets more CPU time than its limit

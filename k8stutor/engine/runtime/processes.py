@@ -5,7 +5,10 @@ copy of the container filesystem. Every effect — a line of output, a file writ
 memory allocated, the exit — is recorded with the virtual offset (seconds since start) at which it happened,
 because ``sleep`` only moves that offset. The runtime then applies the effects to the live container at those
 instants, so an exec probe at t=35s sees what the process had done by then. A process that is still running at
-the horizon is simply "running"; it is re-run with a longer horizon when virtual time gets there.
+the horizon is simply "running": it runs in its own greenlet (``ProcessRunner``) and is paused there — at a
+``sleep`` that ends past the horizon, or before a network command whose answer lies in the future — and
+resumed at the same point when virtual time gets there. Same determinism as one straight run: no threads, no
+wall clock; the engine decides when a paused process goes on.
 """
 
 from __future__ import annotations
@@ -16,6 +19,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, TypeVar, overload
+
+import greenlet
 
 from ..timeutil import EPOCH
 from .images import Image, parse_bytes
@@ -56,6 +61,7 @@ class ProcessRun:
     horizon: float = 0.0
     start_error: str = ""
     suspended: bool = False  # stopped at ``horizon`` before a network command whose answer lies in the future
+    fresh: int = 0  # index of the first effect recorded by the latest ``ProcessRunner.advance``
 
 
 class _TimedWriter(Writer):
@@ -217,9 +223,12 @@ def _shell_for(
         return spec.start + offset[0]
 
     def sleep(seconds: float) -> None:
-        if offset[0] + seconds > horizon:
-            offset[0] = horizon
-            raise _Horizon()
+        pause = state.get("pause")
+        while offset[0] + seconds > state.get("horizon", horizon):
+            if pause is None:
+                offset[0] = horizon
+                raise _Horizon()
+            pause("sleep", offset[0] + seconds)
         offset[0] += seconds
 
     cmds: dict[str, Any] = {}
@@ -235,10 +244,9 @@ def _shell_for(
         if net is not None:
             cmds.update(net(image))
         if spec.present is not None:
-            live_until = spec.present() - spec.start + NET_QUANTUM
             for k in ("nslookup", "wget", "curl", "ping"):
                 if k in cmds:
-                    cmds[k] = _live(cmds[k], spec, offset, live_until, state)
+                    cmds[k] = _live(cmds[k], spec, offset, state)
     utilities: set[str] | None = None if (image is None or image.shell) else set()
     sh = Shell(
         vfs,
@@ -369,22 +377,29 @@ def _live(
     fn: Callable[[CommandContext], int],
     spec: ProcessSpec,
     offset: list[float],
-    live_until: float,
     state: dict[str, Any],
 ) -> Callable[[CommandContext], int]:
-    """A network command that answers from the live cluster, replays past answers, and suspends the run
-    when its answer lies in the future."""
+    """A network command that answers from the live cluster: a resumable process pauses until virtual time
+    reaches the command; a one-shot run replays past answers and stops there."""
+    assert spec.present is not None
+    present = spec.present
+    live_until = present() - spec.start + NET_QUANTUM
 
     def run(ctx: CommandContext) -> int:
+        pause = state.get("pause")
+        if pause is not None:
+            # Not in the run that starts the container either: the pod has no IP until its status is written.
+            while state.get("starting") or offset[0] > present() - spec.start + NET_QUANTUM:
+                pause("net", offset[0])
         i = state.get("net_calls", 0)
         state["net_calls"] = i + 1
-        if i < len(spec.net_memo):
+        if pause is None and i < len(spec.net_memo):
             out, err, code, took, fs_ops = spec.net_memo[i]
             if took:
                 ctx.sleep(took)
             for op in fs_ops:
                 apply_fs_effect(ctx.vfs, op)
-        elif offset[0] > live_until:
+        elif pause is None and offset[0] > live_until:
             state["suspend_at"] = offset[0]
             raise _Horizon()
         else:
@@ -394,8 +409,9 @@ def _live(
             sub = IO(ctx.io.stdin, Writer(ctx.shell), Writer(ctx.shell))
             code = fn(CommandContext(ctx.shell, ctx.argv, sub, ctx.env))
             out, err = bytes(sub.stdout.data), bytes(sub.stderr.data)
-            fs_ops = [e.data for e in journal[n0:] if e.kind == "fs"] if journal is not None else []
-            spec.net_memo.append((out, err, code, offset[0] - t0, fs_ops))
+            if pause is None:
+                fs_ops = [e.data for e in journal[n0:] if e.kind == "fs"] if journal is not None else []
+                spec.net_memo.append((out, err, code, offset[0] - t0, fs_ops))
         if out:
             ctx.stdout.write(out)
         if err:
@@ -495,6 +511,133 @@ def run_process(spec: ProcessSpec, vfs: JournalVFS, horizon: float = 3600.0) -> 
     run.exit_code = int(code) & 0xFF
     run.exit_at = offset[0]
     return run
+
+
+class ProcessRunner:
+    """A container's main process in its own greenlet, advanced in virtual time and resumed where it stopped.
+
+    ``advance(horizon)`` runs the process until it exits, or pauses it at a ``sleep`` that ends past
+    ``horizon`` seconds, or before a network command later than the live clock allows (``spec.present``).
+    Effects accumulate in one ``ProcessRun``; ``run.fresh`` is where the latest advance's effects begin.
+    """
+
+    def __init__(self, spec: ProcessSpec, vfs: JournalVFS) -> None:
+        self.spec = spec
+        self.vfs = vfs
+        self.run = ProcessRun()
+        self._offset = [0.0]
+        self._state: dict[str, Any] = {"horizon": 0.0, "pause": self._pause}
+        self._sh: Shell | None = None
+        self._io: IO | None = None
+        self._g: greenlet.greenlet | None = None
+        self._wake = 0.0
+        self._net = False
+        self.done = False
+
+    @property
+    def offset(self) -> float:
+        """Seconds since start the process has got to."""
+        return self._offset[0]
+
+    def _pause(self, why: str, at: float) -> None:
+        self._wake = at
+        self._net = why == "net"
+        g = self._g
+        assert g is not None and g.parent is not None
+        g.parent.switch()
+        if self._sh is not None:
+            # The step and output limits catch runaway loops between two waits, not a long life.
+            self._sh._steps = 0
+            self._sh._out_total = 0
+
+    def _start(self) -> bool:
+        spec, run = self.spec, self.run
+        sink = run.effects
+        self.vfs.journal = sink
+        offset = self._offset
+        self.vfs.offset = lambda: offset[0]
+        sh = _shell_for(spec, self.vfs, sink, offset, 0.0, self._state)
+        self._sh = sh
+        argv = spec.argv
+        if not argv:
+            run.start_error = "no command specified"
+        elif sh.lookup(argv[0]) is None:
+            run.start_error = (
+                "failed to create containerd task: failed to create shim task: OCI runtime create failed: runc "
+                "create failed: unable to start container process: error during container init: exec: "
+                f'"{argv[0]}": executable file not found in $PATH: unknown'
+            )
+        if run.start_error:
+            run.exit_code = 128
+            self._finish()
+            return False
+        self._io = IO(
+            InStream(b""),
+            _TimedWriter(sh, "out", sink, lambda: offset[0]),
+            _TimedWriter(sh, "err", sink, lambda: offset[0]),
+        )
+        self._g = greenlet.greenlet(self._main)
+        return True
+
+    def _main(self) -> None:
+        sh, io, run, offset = self._sh, self._io, self.run, self._offset
+        assert sh is not None and io is not None
+        try:
+            code = sh.run_command(list(self.spec.argv), io, {})
+        except ExitShell as e:
+            code = e.code
+        except _Killed:
+            run.oom = True
+            code = OOM_EXIT
+        except ShellLimitExceeded as e:
+            run.effects.append(Effect(offset[0], "err", (e.message + "\n").encode()))
+            code = e.code
+        except (_LoopControl, _Return):
+            code = 0
+        run.exit_code = int(code) & 0xFF
+        run.exit_at = offset[0]
+
+    def _finish(self) -> None:
+        self.done = True
+        self.vfs.journal = None
+        self._g = None
+        self._sh = None
+
+    def advance(self, horizon: float) -> ProcessRun:
+        """Let the process go on until ``horizon`` seconds after its start (or until it exits/pauses)."""
+        run = self.run
+        run.fresh = len(run.effects)
+        if self.done:
+            return run
+        self._state["horizon"] = horizon
+        self._state["starting"] = self._g is None and self.spec.present is not None
+        if self._g is None and not self._start():
+            return run
+        g = self._g
+        assert g is not None
+        g.parent = greenlet.getcurrent()
+        g.switch()
+        if g.dead:
+            self._finish()
+            run.suspended = False
+            run.horizon = horizon
+            return run
+        # paused: in a sleep ending at ``_wake`` (nothing happens before then), or before a network command
+        run.suspended = self._net
+        run.horizon = self._wake if self._net else max(horizon, self._wake)
+        return run
+
+    def close(self) -> None:
+        """Drop a paused process (its container stopped): the greenlet unwinds without running on."""
+        g = self._g
+        self._finish()
+        if g is not None and not g.dead:
+            self._state["pause"] = None
+            g.parent = greenlet.getcurrent()
+            try:
+                g.throw(greenlet.GreenletExit)
+            except (greenlet.GreenletExit, _Horizon):
+                pass
 
 
 def exec_in(

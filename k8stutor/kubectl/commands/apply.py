@@ -190,9 +190,15 @@ def cmd_apply(ctx: Ctx) -> None:
                 if mode == "client":
                     result = modified
                 else:
-                    result = ctx.api.create(modified, ns, dry_run=mode == "server", rt=rt)
+                    result = ctx.api.create(modified, ns, dry_run=mode == "server", rt=rt,
+                                            field_manager=ctx.flag("field-manager"))
                 _emit(ctx, rt, result, "created", mode, objs)
                 continue
+            if obj.get("apiVersion") != rt.api_version:
+                from ...engine.api.conversion import to_version
+
+                # kubectl reads the live object in the manifest's version (an autoscaling/v1 HPA) and diffs that.
+                live = to_version(clone(live), obj["apiVersion"])
             original = original_configuration(live)
             if original is None:
                 ctx.err(f"Warning: resource {rt.group_resource}/{name} is missing the "
@@ -208,7 +214,10 @@ def cmd_apply(ctx: Ctx) -> None:
                 _emit(ctx, rt, live, "configured", mode, objs)
                 continue
             ptype = "merge" if rt.crd else "strategic"
-            result = ctx.api.patch(rt, name, ns, patch, ptype, dry_run=mode == "server")
+            if obj.get("apiVersion") != rt.api_version and isinstance(patch, dict):
+                patch = {"apiVersion": obj["apiVersion"], **patch}  # applied to the object in that version
+            result = ctx.api.patch(rt, name, ns, patch, ptype, dry_run=mode == "server",
+                                   field_manager=ctx.flag("field-manager"))
             _emit(ctx, rt, result, "configured", mode, objs)
         except StatusError as e:
             verb = "creating" if live is None else "patching"
@@ -223,9 +232,13 @@ def cmd_apply(ctx: Ctx) -> None:
 
 
 def _server_side_apply(ctx: Ctx, manifests: list[Any], mode: str, errors: list[str], objs: list[Any]) -> None:
-    """``--server-side``: the API server merges the applied configuration (field ownership is simplified to
-    the fields the manifest sets)."""
-    from ...engine.api.patch import strategic_merge_patch
+    """``--server-side``: the API server merges the applied configuration and records field ownership
+    (engine/api/managedfields.py); a field another manager owns is a conflict unless ``--force-conflicts``."""
+    from ...engine.api.managedfields import server_side_apply
+
+    manager = ctx.flag("field-manager") or "kubectl"
+    if manager == "kubectl-client-side-apply":
+        manager = "kubectl"
 
     for m in manifests:
         obj = _prepare(ctx, m.obj)
@@ -239,15 +252,58 @@ def _server_side_apply(ctx: Ctx, manifests: list[Any], mode: str, errors: list[s
         name = obj["metadata"].get("name", "")
         live = ctx.api.peek(rt, name, ns)
         try:
-            if live is None:
-                res = obj if mode == "client" else ctx.api.create(obj, ns, dry_run=mode == "server", rt=rt)
-                _emit(ctx, rt, res, "serverside-applied", mode, objs)
+            if mode == "client":
+                res = obj if live is None else live
             else:
-                merged = strategic_merge_patch(clone(live), obj, rt.group, rt.version, rt.kind) if not rt.crd else obj
-                res = ctx.api.update(merged, ns, dry_run=mode != "none", rt=rt)
-                _emit(ctx, rt, res, "serverside-applied", mode, objs)
+                res, _ = server_side_apply(ctx.api, rt, name, ns, obj, manager, bool(ctx.flag("force-conflicts")),
+                                           dry_run=mode == "server")
+                if mode == "none" and manager == "kubectl":
+                    res = _migrate_client_side_apply(ctx, rt, name, ns, obj, res)
+            _emit(ctx, rt, res, "serverside-applied", mode, objs)
         except StatusError as e:
-            errors.append(_source_error(e, "applying" if live else "creating", m.source, rt, name, ns))
+            if e.code == 409 and e.reason == "Conflict" and "Apply failed" in e.message:
+                errors.append(f"error: {e.message}\n{SSA_CONFLICT_HELP}")
+            else:
+                errors.append(_source_error(e, "applying" if live else "creating", m.source, rt, name, ns))
+
+
+def _migrate_client_side_apply(ctx: Ctx, rt: ResourceType, name: str, ns: str | None, config: dict[str, Any],
+                               res: dict[str, Any]) -> dict[str, Any]:
+    """After ``apply --server-side`` of an object once client-side applied, kubectl keeps the last-applied
+    annotation under ``kubectl-last-applied`` and moves the client-side-apply fields to ``kubectl``, then
+    applies again (saveLastApplyAnnotationIfNecessary, migrateToSSAIfNecessary)."""
+    from ...engine.api import managedfields as mf
+
+    annotation = ((res.get("metadata") or {}).get("annotations") or {}).get(LAST_APPLIED)
+    if annotation is None:
+        return res
+    if not mf.owners(res, "Apply", mf.LAST_APPLIED_PATH):
+        meta: dict[str, Any] = {"name": name, "annotations": {LAST_APPLIED: annotation}}
+        if ns is not None:
+            meta["namespace"] = ns
+        res, _ = mf.server_side_apply(ctx.api, rt, name, ns, {"apiVersion": rt.api_version, "kind": rt.kind,
+                                                             "metadata": meta}, "kubectl-last-applied")
+    entries = mf.upgrade_managed_fields(res, mf.owners(res, "Update", mf.LAST_APPLIED_PATH), "kubectl")
+    if entries is None:
+        return res
+    upgraded = clone(res)
+    upgraded["metadata"]["managedFields"] = entries
+    ctx.api.update(upgraded, ns, rt=rt, field_manager="kubectl")
+    res, _ = mf.server_side_apply(ctx.api, rt, name, ns, config, "kubectl", bool(ctx.flag("force-conflicts")))
+    return res
+
+
+SSA_CONFLICT_HELP = """Please review the fields above--they currently have other managers. Here
+are the ways you can resolve this warning:
+* If you intend to manage all of these fields, please re-run the apply
+  command with the `--force-conflicts` flag.
+* If you do not intend to manage all of the fields, please edit your
+  manifest to remove references to the fields that should keep their
+  current managers.
+* You may co-own fields by updating your manifest to match the existing
+  value; in this case, you'll become the manager if the other manager(s)
+  stop managing the field (remove it from their configuration).
+See https://kubernetes.io/docs/reference/using-api/server-side-apply/#conflicts"""
 
 
 def _source_error(e: StatusError, verb: str, source: str, rt: ResourceType, name: str, ns: str | None,
@@ -282,7 +338,8 @@ def cmd_create_from_files(ctx: Ctx) -> None:
         if ctx.flag("save-config"):
             obj = annotate_last_applied(obj)
         try:
-            res = obj if mode == "client" else ctx.api.create(obj, ns, dry_run=mode == "server", rt=rt)
+            res = obj if mode == "client" else ctx.api.create(obj, ns, dry_run=mode == "server", rt=rt,
+                                                              field_manager=ctx.flag("field-manager"))
             _emit(ctx, rt, res, "created", mode, objs)
         except StatusError as e:
             errors.append(_source_error(e, "creating", m.source, rt, obj["metadata"].get("name", ""), ns))

@@ -54,8 +54,25 @@ def _ns(ctx: Ctx) -> str | None:
     return ctx.namespace if ctx.namespace_explicit else None
 
 
+# ``kubectl create <generator>`` commands that wrap the server's error (create_configmap.go etc.: "failed to create
+# configmap: %v"; create_secret.go has no colon); the others print it as ``Error from server``.
+_CREATE_FAILED = {
+    "ConfigMap": "failed to create configmap: ",
+    "Secret": "failed to create secret ",
+    "Deployment": "failed to create deployment: ",
+    "ServiceAccount": "failed to create serviceaccount: ",
+    "Job": "failed to create job: ",
+    "ResourceQuota": "failed to create quota: ",
+    "PriorityClass": "failed to create priorityclass: ",
+    "CronJob": "failed to create cronjob: ",
+    "PodDisruptionBudget": "failed to create poddisruptionbudgets: ",
+    "RoleBinding": "failed to create rolebinding: ",
+    "Ingress": "failed to create ingress: ",
+}
+
+
 def emit_generated(ctx: Ctx, obj: dict[str, Any], verb: str = "created", extra_objs: list[dict[str, Any]] | None = None,
-                   ) -> None:
+                   wrap_errors: bool = False) -> None:
     """Create (or dry-run) a generated object and print like kubectl: the operation line or ``-o``."""
     output = ctx.flag("output") or ""
     check_format(output, OPERATION_FORMATS)
@@ -77,6 +94,11 @@ def emit_generated(ctx: Ctx, obj: dict[str, Any], verb: str = "created", extra_o
         except StatusError as e:
             from ..main import format_status_error
 
+            prefix = _CREATE_FAILED.get(obj["kind"]) if wrap_errors else None
+            if wrap_errors and obj["kind"] == "Service":
+                prefix = f"failed to create {(obj.get('spec') or {}).get('type', 'ClusterIP')} service: "
+            if prefix is not None:
+                raise CommandError(f"error: {prefix}{e.message}") from None
             raise CommandError(format_status_error(e)) from None
     fmt, _ = split_format(output)
     if not output:
@@ -100,7 +122,7 @@ def _generator(fn: Callable[[Ctx], dict[str, Any]], verb: str = "created") -> Ca
                 obj = fn(ctx)
         except g.GeneratorError as e:
             raise _gen_error(ctx, e) from None
-        emit_generated(ctx, obj, verb)
+        emit_generated(ctx, obj, verb, wrap_errors=True)
 
     return handler
 
@@ -336,15 +358,108 @@ def cmd_run(ctx: Ctx) -> None:
         raise _gen_error(ctx, e) from None
     if ctx.flag("overrides"):
         pod = _apply_overrides(pod, ctx.flag("overrides"), ctx.flag("override-type") or "merge")
-    if ctx.flag("stdin") and mode == "none":
-        raise CommandError("error: interactive `kubectl run -i/-it` needs a terminal attached to a running "
-                           "container; create the pod, then use `kubectl exec -it POD -- sh`")
+    attached = bool(ctx.flag("stdin") or ctx.flag("tty")) if not ctx.changed("attach") else bool(ctx.flag("attach"))
+    if attached and mode == "none":
+        if (ctx.flag("restart") or "Always") == "Always" and ctx.flag("stdin"):
+            raise CommandError("error: interactive `kubectl run -i/-it` needs a terminal attached to a running "
+                               "container; create the pod, then use `kubectl exec -it POD -- sh` (or run a "
+                               "one-off command with --restart=Never -- COMMAND)")
+        _run_attached(ctx, pod)
+        return
     output = ctx.flag("output") or ""
     if svc is not None:
         emit_generated(ctx, svc)
         if output and split_format(output)[0] == "yaml":
             ctx.out("---\n---\n")
     emit_generated(ctx, pod)
+
+
+def _run_attached(ctx: Ctx, pod: dict[str, Any]) -> None:
+    """``kubectl run -i/-t/--attach [--rm]``: create the pod, wait for it, show its output, wait for it to end
+    (with ``--restart=Never|OnFailure``), delete it with ``--rm``, and exit with the container's exit code."""
+    from ...engine.errors import StatusError as _SE
+    from ..durations import DurationError, parse_duration
+    from ..main import format_status_error
+    from .containers import _log_container, _render_logs
+
+    ns = pod["metadata"].get("namespace") or ctx.namespace
+    try:
+        timeout = parse_duration(ctx.flag("pod-running-timeout") or "1m0s")
+    except DurationError:
+        raise CommandError(f'error: invalid argument "{ctx.flag("pod-running-timeout")}" for '
+                           '"--pod-running-timeout" flag') from None
+    try:
+        created = ctx.api.create(dict(pod), ns)
+    except StatusError as e:
+        raise CommandError(format_status_error(e)) from None
+    name = created["metadata"]["name"]
+    cluster = ctx.cluster
+    restart = (created.get("spec") or {}).get("restartPolicy", "Always")
+
+    def phase() -> str:
+        p = ctx.api.peek("pods", name, ns)
+        return ((p or {}).get("status") or {}).get("phase", "")
+
+    def ready() -> bool:
+        p = ctx.api.peek("pods", name, ns) or {}
+        conds = (p.get("status") or {}).get("conditions") or []
+        return any(c.get("type") == "Ready" and c.get("status") == "True" for c in conds)
+
+    def wait_for(done: Callable[[], bool], seconds: float) -> bool:
+        deadline = cluster.now() + seconds
+        cluster.settle()
+        while not done():
+            nd = cluster.clock.next_due()
+            if nd is None or nd > deadline:
+                cluster.clock.run_until(deadline)
+                cluster.settle()
+                return done()
+            cluster.clock.step()
+            cluster.settle()
+        return True
+
+    def remove() -> None:
+        if not ctx.flag("rm"):
+            return
+        try:
+            ctx.api.delete("pods", name, ns)
+        except _SE as e:
+            ctx.err(format_status_error(e) + "\n")
+            return
+        wait_for(lambda: ctx.api.peek("pods", name, ns) is None, 60)
+        ctx.out(f'pod "{name}" deleted\n')
+
+    finished = ("Succeeded", "Failed")
+    if not wait_for(lambda: phase() in finished or (phase() == "Running" and ready()), timeout):
+        remove()
+        raise CommandError("error: timed out waiting for the condition")
+    live = ctx.api.peek("pods", name, ns) or created
+    cname = created["spec"]["containers"][0]["name"]
+    if phase() not in finished and not ctx.flag("quiet"):
+        ctx.err("If you don't see a command prompt, try pressing enter.\n")
+    if restart != "Always":
+        wait_for(lambda: phase() in (("Succeeded",) if restart == "OnFailure" else finished), timeout)
+    live = ctx.api.peek("pods", name, ns) or live
+    try:
+        text, _ = _render_logs(ctx, _log_container(ctx, live, cname, False), None, -1, False, "")
+    except (CommandError, StatusError):
+        text = ""
+    ctx.out(text)
+    status = live.get("status") or {}
+    remove()
+    if restart == "Always":
+        return
+    if status.get("phase") == "Succeeded":
+        return
+    if status.get("phase") == "Failed":
+        css = status.get("containerStatuses") or []
+        term = ((css[0].get("state") or {}).get("terminated") if css else None) or {}
+        rc = int(term.get("exitCode") or 0)
+        if not term or rc == 0:
+            raise CommandError(f"error: pod {ns}/{name} failed with unknown exit code")
+        raise CommandError(f"pod {ns}/{name} terminated ({term.get('reason', '')})\n{term.get('message', '')}",
+                           code=rc)
+    raise CommandError(f"error: pod {ns}/{name} left in phase {status.get('phase', '')}")
 
 
 def _apply_overrides(obj: dict[str, Any], overrides: str, override_type: str) -> dict[str, Any]:

@@ -12,6 +12,8 @@ import posixpath
 import re
 import shlex
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
 
 from .interp import (
     IO,
@@ -62,9 +64,10 @@ def _inputs(ctx: CommandContext, files: list[str]) -> Iterator[tuple[str, bytes 
 
 
 def _split_opts(
-    argv: list[str], flags: str, with_arg: str = ""
+    argv: list[str], flags: str, with_arg: str = "", every: list[tuple[str, str]] | None = None
 ) -> tuple[dict[str, str], list[str], str | None]:
-    """Tiny getopt: returns (options, operands, bad option or None)."""
+    """Tiny getopt: returns (options, operands, bad option or None); ``every`` collects each option that takes
+    an argument, in order (for repeatable ones such as ``grep -e``)."""
     opts: dict[str, str] = {}
     rest: list[str] = []
     i = 1
@@ -90,6 +93,8 @@ def _split_opts(
                             return opts, rest, c
                         val = argv[i]
                     opts[c] = val
+                    if every is not None:
+                        every.append((c, val))
                     break
                 if c not in flags:
                     return opts, rest, c
@@ -980,29 +985,46 @@ def _posix_classes(pat: str) -> str:
 
 
 def u_grep(ctx: CommandContext) -> int:
-    """`grep [-viqcEFonlhHwr] [-e PATTERN] PATTERN [FILE...]`."""
-    opts, rest, bad = _split_opts(ctx.argv, "viqcEFonlhHwrsx", "emABC")
+    """`grep [-viqcEFonlhHwr] [-e PATTERN]... [-f FILE]... [PATTERN] [FILE...]` (any line matching any of the
+    patterns; a pattern file holds one per line)."""
+    every: list[tuple[str, str]] = []
+    opts, rest, bad = _split_opts(ctx.argv, "viqcEFonlhHwrsx", "emABCf", every)
     if bad is not None:
         ctx.error(f"unrecognized option: {bad}")
         return 2
     after = _to_int(opts.get("A", opts.get("C", "0")))
     before = _to_int(opts.get("B", opts.get("C", "0")))
-    if "e" in opts:
-        pattern = opts["e"]
+    patterns: list[str] = []
+    for c, val in every:
+        if c == "e":
+            patterns.extend(val.split("\n"))
+        elif c == "f":
+            try:
+                pat_data = ctx.stdin if val == "-" else ctx.vfs.read(ctx.path(val))
+            except VFSError as e:
+                ctx.error(f"{val}: {e.strerror}")
+                return 2
+            text = (pat_data or b"").decode(errors="replace")
+            patterns.extend(text[:-1].split("\n") if text.endswith("\n") else text.split("\n") if text else [])
+    if "e" in opts or "f" in opts:
+        pass
     elif rest:
-        pattern = rest.pop(0)
+        patterns = [rest.pop(0)]
     else:
         ctx.stderr.write(
             "BusyBox v1.36.1 (2023-05-18 22:34:17 UTC) multi-call binary.\n\nUsage: grep [-HhnlLoqvsrRiwFE] [-m N] [-A|B|C N] { PATTERN | -e PATTERN... | -f FILE... } [FILE]...\n"
         )
         return 2
     files = rest
-    if "F" in opts:
-        rx_src = re.escape(pattern)
-    elif "E" in opts or ctx.argv[0] == "egrep":
-        rx_src = _posix_classes(pattern)
-    else:
-        rx_src = _posix_classes(_bre_to_python(pattern))
+    srcs = []
+    for pattern in patterns:
+        if "F" in opts:
+            srcs.append(re.escape(pattern))
+        elif "E" in opts or ctx.argv[0] == "egrep":
+            srcs.append(_posix_classes(pattern))
+        else:
+            srcs.append(_posix_classes(_bre_to_python(pattern)))
+    rx_src = "|".join(f"(?:{x})" for x in srcs) if len(srcs) > 1 else srcs[0] if srcs else "(?!)"
     if "w" in opts:
         rx_src = rf"\b(?:{rx_src})\b"
     if "x" in opts:
@@ -1289,98 +1311,433 @@ def u_tr(ctx: CommandContext) -> int:
     return 0
 
 
-def _sed_compile(script: str) -> list[tuple[re.Pattern[str], str, int, bool, str | None]]:
-    cmds = []
-    for piece in _split_sed(script):
-        piece = piece.strip()
-        if not piece:
+class _SedError(ValueError):
+    """A sed script that does not parse (GNU wording; ``pos`` is the 1-based character)."""
+
+    def __init__(self, message: str, pos: int) -> None:
+        super().__init__(message)
+        self.pos = pos
+
+
+@dataclass
+class _SedCmd:
+    a1: Any = None  # None | int | "$" | compiled regex | ("step", first, step)
+    a2: Any = None  # None | int | "$" | regex | ("plus", n)
+    negate: bool = False
+    name: str = ""
+    arg: Any = None
+    target: int = 0  # '{': index after the matching '}'
+    active: bool = False  # inside a range
+    end_line: int = 0
+
+
+def _sed_regex(src: str, extended: bool, flags: str, last: list[re.Pattern[str]]) -> re.Pattern[str]:
+    if src == "":
+        if not last:
+            raise _SedError("no previous regular expression", 0)
+        return last[0]
+    body = _posix_classes(src if extended else _bre_to_python(src)).replace("\\n", "\n")
+    rx = re.compile(body, (re.I if "I" in flags or "i" in flags else 0) | (re.M if "M" in flags else 0))
+    last[:] = [rx]
+    return rx
+
+
+def _sed_delimited(s: str, i: int, d: str) -> tuple[str, int]:
+    """The text up to the next unescaped ``d`` (``\\d`` becomes ``d``) and the index after it."""
+    out: list[str] = []
+    while i < len(s):
+        c = s[i]
+        if c == "\\" and i + 1 < len(s):
+            out.append(d if s[i + 1] == d else s[i : i + 2])
+            i += 2
             continue
-        addr = None
-        m = re.match(r"/((?:\\.|[^/])*)/\s*", piece)
-        if m and len(piece) > m.end() and piece[m.end()] == "s":
-            addr = m.group(1)
-            piece = piece[m.end() :]
-        if not piece.startswith("s") or len(piece) < 2:
-            raise ValueError(f"unknown command: '{piece[:1]}'")
-        d = piece[1]
-        fields: list[str] = []
-        cur: list[str] = []
-        i = 2
-        while i < len(piece) and len(fields) < 2:
-            c = piece[i]
-            if c == "\\" and i + 1 < len(piece):
-                cur.append(piece[i : i + 2] if piece[i + 1] != d else d)
+        if c == d:
+            return "".join(out), i + 1
+        if c == "\n" and d != "\n":
+            break
+        out.append(c)
+        i += 1
+    raise _SedError(f"unterminated `{'s' if d == '/' else 'y'}' command", i)
+
+
+def _sed_parse(script: str, extended: bool) -> list[_SedCmd]:
+    """Compile a GNU sed script: addresses (N, $, /re/, first~step, a1,a2, a1,+N, !) and the commands
+    ``s y p P d D q Q n N = a i c h H g G x l { }``."""
+    cmds: list[_SedCmd] = []
+    opens: list[int] = []
+    last: list[re.Pattern[str]] = []
+    i, n = 0, len(script)
+
+    def addr(i: int) -> tuple[Any, int]:
+        if i < n and script[i].isdigit():
+            j = i
+            while j < n and script[j].isdigit():
+                j += 1
+            if j < n and script[j] == "~":
+                k = j + 1
+                while k < n and script[k].isdigit():
+                    k += 1
+                return ("step", int(script[i:j]), int(script[j + 1 : k] or 0)), k
+            return int(script[i:j]), j
+        if i < n and script[i] == "$":
+            return "$", i + 1
+        if i < n and script[i] in "/\\":
+            d = "/"
+            if script[i] == "\\":
+                if i + 1 >= n:
+                    raise _SedError("unexpected `,'", i + 1)
+                d, i = script[i + 1], i + 1
+            src, j = _sed_delimited(script, i + 1, d)
+            fl = ""
+            while j < n and script[j] in "IM":
+                fl += script[j]
+                j += 1
+            return _sed_regex(src, extended, fl, last), j
+        return None, i
+
+    def text_arg(i: int) -> tuple[str, int]:
+        """``a text``, ``a\\`` NEWLINE ``text`` (GNU one-liner and POSIX forms)."""
+        while i < n and script[i] in " \t":
+            i += 1
+        if i < n and script[i] == "\\":
+            i += 1
+            if i < n and script[i] == "\n":
+                i += 1
+        out: list[str] = []
+        while i < n and script[i] != "\n":
+            if script[i] == "\\" and i + 1 < n:
+                out.append(script[i + 1])
                 i += 2
                 continue
-            if c == d:
-                fields.append("".join(cur))
-                cur = []
-            else:
-                cur.append(c)
+            out.append(script[i])
             i += 1
-        if len(fields) < 2:
-            raise ValueError("unmatched 's'")
-        flags = piece[i:]
-        pat, rep = fields
-        extended = False
-        rx_src = pat if extended else _bre_to_python(pat)
-        count = 0 if "g" in flags else 1
-        rx = re.compile(_posix_classes(rx_src), re.I if "I" in flags or "i" in flags else 0)
-        rep_py = re.sub(r"\\(\d)", r"\\g<\1>", rep.replace("&", "\\g<0>").replace("\\\\g<0>", "&"))
-        cmds.append((rx, rep_py, count, "p" in flags, addr))
+        return "".join(out), i
+
+    while i < n:
+        while i < n and script[i] in " \t\n;":
+            i += 1
+        if i >= n:
+            break
+        if script[i] == "#":
+            while i < n and script[i] != "\n":
+                i += 1
+            continue
+        cmd = _SedCmd()
+        cmd.a1, i = addr(i)
+        if cmd.a1 is not None and i < n and script[i] == ",":
+            i += 1
+            while i < n and script[i] == " ":
+                i += 1
+            if i < n and script[i] == "+":
+                j = i + 1
+                while j < n and script[j].isdigit():
+                    j += 1
+                cmd.a2, i = ("plus", int(script[i + 1 : j] or 0)), j
+            else:
+                cmd.a2, i = addr(i)
+                if cmd.a2 is None:
+                    raise _SedError("unexpected `,'", i)
+        while i < n and script[i] in " \t":
+            i += 1
+        if i < n and script[i] == "!":
+            cmd.negate = True
+            i += 1
+            while i < n and script[i] in " \t":
+                i += 1
+        if i >= n:
+            raise _SedError("missing command", i)
+        c = script[i]
+        cmd.name = c
+        i += 1
+        if c == "{":
+            opens.append(len(cmds))
+        elif c == "}":
+            if not opens or cmd.a1 is not None:
+                raise _SedError("unexpected `}'", i)
+            cmds[opens.pop()].target = len(cmds) + 1
+        elif c == "s":
+            if i >= n:
+                raise _SedError("unterminated `s' command", i)
+            d = script[i]
+            pat, i = _sed_delimited(script, i + 1, d)
+            rep, i = _sed_delimited(script, i, d)
+            fl = ""
+            while i < n and script[i] in "gpiIme0123456789":
+                fl += script[i]
+                i += 1
+            if i < n and script[i] == "w":
+                raise _SedError("the `w' flag is not supported here", i + 1)
+            nth = int("".join(ch for ch in fl if ch.isdigit()) or 1)
+            cmd.arg = (_sed_regex(pat, extended, "I" if ("i" in fl or "I" in fl) else "", last), rep,
+                       "g" in fl, "p" in fl, nth)
+        elif c == "y":
+            d = script[i] if i < n else "/"
+            src, i = _sed_delimited(script, i + 1, d)
+            dst, i = _sed_delimited(script, i, d)
+            src, dst = src.replace("\\n", "\n"), dst.replace("\\n", "\n")
+            if len(src) != len(dst):
+                raise _SedError("strings for `y' command are different lengths", i)
+            cmd.arg = str.maketrans(src, dst)
+        elif c in "aic":
+            cmd.arg, i = text_arg(i)
+        elif c in "qQ":
+            j = i
+            while j < n and script[j] in " \t":
+                j += 1
+            k = j
+            while k < n and script[k].isdigit():
+                k += 1
+            cmd.arg, i = (int(script[j:k]) if k > j else 0), k
+        elif c not in "pPdDnN=hHgGxl":
+            raise _SedError(f"unknown command: `{c}'", i)
+        cmds.append(cmd)
+        while i < n and script[i] in " \t":
+            i += 1
+        if c != "{" and i < n and script[i] not in ";\n}#":
+            raise _SedError("extra characters after command", i + 1)
+    if opens:
+        raise _SedError("unmatched `{'", n)
     return cmds
 
 
-def _split_sed(script: str) -> list[str]:
-    out = []
-    cur = []
-    depth = 0
+def _sed_expand(rep: str, m: re.Match[str]) -> str:
+    out: list[str] = []
     i = 0
-    while i < len(script):
-        c = script[i]
-        if c == "\\" and i + 1 < len(script):
-            cur.append(script[i : i + 2])
+    while i < len(rep):
+        c = rep[i]
+        if c == "\\" and i + 1 < len(rep):
+            nx = rep[i + 1]
+            if nx.isdigit():
+                out.append(m.group(int(nx)) or "")
+            elif nx == "n":
+                out.append("\n")
+            elif nx == "t":
+                out.append("\t")
+            else:
+                out.append(nx)
             i += 2
             continue
-        if c in ";\n" and depth == 0:
-            out.append("".join(cur))
-            cur = []
-        else:
-            cur.append(c)
+        out.append(m.group(0) if c == "&" else c)
         i += 1
-    out.append("".join(cur))
-    # re-join pieces that split inside s/// (a ';' in the pattern)
-    merged: list[str] = []
-    for piece in out:
-        if merged and merged[-1].strip().startswith("s") and len(merged[-1].strip()) > 1:
-            d = merged[-1].strip()[1]
-            if merged[-1].count(d) - merged[-1].count("\\" + d) < 3:
-                merged[-1] += ";" + piece
+    return "".join(out)
+
+
+def _sed_subst(ps: str, arg: tuple[re.Pattern[str], str, bool, bool, int]) -> str | None:
+    """``s///`` on the pattern space: the new text, or None when the Nth match does not exist."""
+    rx, rep, glob, _pflag, nth = arg
+    count = 0
+
+    def sub(m: re.Match[str]) -> str:
+        nonlocal count
+        count += 1
+        if count == nth or (glob and count > nth):
+            return _sed_expand(rep, m)
+        return m.group(0)
+
+    new = rx.sub(sub, ps)
+    return new if count >= nth else None
+
+
+class _SedRun:
+    """Runs compiled commands over a list of lines (GNU semantics: one stream unless -s/-i)."""
+
+    def __init__(self, cmds: list[_SedCmd], quiet: bool) -> None:
+        self.cmds = cmds
+        self.quiet = quiet
+        self.quit: int | None = None
+
+    def _match1(self, a: Any, ln: int, last: bool, ps: str) -> bool:
+        if isinstance(a, int):
+            return ln == a
+        if a == "$":
+            return last
+        if isinstance(a, tuple):
+            first, step = a[1], a[2]
+            return ln == first if step <= 0 else (ln >= first and (ln - first) % step == 0)
+        return a.search(ps) is not None
+
+    def _selected(self, c: _SedCmd, ln: int, last: bool, ps: str) -> bool:
+        if c.a1 is None:
+            hit = True
+        elif c.a2 is None:
+            hit = self._match1(c.a1, ln, last, ps)
+        elif c.active:
+            a2 = c.a2
+            if isinstance(a2, tuple):
+                hit, c.active = True, ln < c.end_line
+            elif isinstance(a2, int):
+                hit = ln <= a2
+                c.active = ln < a2
+                if not hit:
+                    hit = False
+            else:
+                hit = True
+                c.active = not self._match1(a2, ln, last, ps)
+        elif self._match1(c.a1, ln, last, ps) or (c.a1 == 0 and ln == 1):
+            hit = True
+            a2 = c.a2
+            if isinstance(a2, tuple):
+                c.end_line = ln + a2[1]
+                c.active = ln < c.end_line
+            elif isinstance(a2, int):
+                c.active = ln < a2
+            elif a2 == "$":
+                c.active = not last
+            elif c.a1 == 0:
+                c.active = a2.search(ps) is None
+            else:
+                c.active = True
+        else:
+            hit = False
+        return hit != c.negate
+
+    def run(self, lines: list[str], no_eol: bool) -> str:
+        out: list[str] = []
+        hold = ""
+        idx = 0
+        total = len(lines)
+        ps = ""
+        restart = False
+        while idx < total or restart:
+            if not restart:
+                ps = lines[idx]
+                idx += 1
+            restart = False
+            ln = idx
+            append: list[str] = []
+            pc = 0
+            deleted = False
+            while pc < len(self.cmds):
+                c = self.cmds[pc]
+                last = idx >= total
+                if c.name == "}":
+                    pc += 1
+                    continue
+                if not self._selected(c, ln, last, ps):
+                    pc = c.target if c.name == "{" else pc + 1
+                    continue
+                pc += 1
+                nm = c.name
+                if nm == "{":
+                    continue
+                if nm == "s":
+                    new = _sed_subst(ps, c.arg)
+                    if new is not None:
+                        ps = new
+                        if c.arg[3]:
+                            out.append(ps + "\n")
+                elif nm == "y":
+                    ps = ps.translate(c.arg)
+                elif nm == "p":
+                    out.append(ps + "\n")
+                elif nm == "P":
+                    out.append(ps.split("\n", 1)[0] + "\n")
+                elif nm == "d":
+                    deleted = True
+                    break
+                elif nm == "D":
+                    if "\n" not in ps:
+                        deleted = True
+                        break
+                    ps = ps.split("\n", 1)[1]
+                    out.extend(append)
+                    restart = True
+                    break
+                elif nm == "=":
+                    out.append(f"{ln}\n")
+                elif nm == "a":
+                    append.append(c.arg + "\n")
+                elif nm == "i":
+                    out.append(c.arg + "\n")
+                elif nm == "c":
+                    if c.a2 is None or not c.active or c.negate:
+                        out.append(c.arg + "\n")
+                    deleted = True
+                    break
+                elif nm == "h":
+                    hold = ps
+                elif nm == "H":
+                    hold += "\n" + ps
+                elif nm == "g":
+                    ps = hold
+                elif nm == "G":
+                    ps += "\n" + hold
+                elif nm == "x":
+                    ps, hold = hold, ps
+                elif nm == "l":
+                    out.append(ps.encode("unicode_escape").decode().replace("$", "\\$") + "$\n")
+                elif nm in "nN":
+                    if idx >= total:  # GNU: at the end of input n and N end the script (autoprint)
+                        break
+                    if nm == "n":
+                        if not self.quiet:
+                            out.append(ps + "\n")
+                        out.extend(append)
+                        append = []
+                        ps = lines[idx]
+                    else:
+                        out.extend(append)
+                        append = []
+                        ps += "\n" + lines[idx]
+                    idx += 1
+                    ln = idx
+                elif nm == "q":
+                    self.quit = c.arg
+                    break
+                elif nm == "Q":
+                    self.quit = c.arg
+                    deleted = True
+                    break
+            if restart:
                 continue
-        merged.append(piece)
-    return merged
+            if not deleted and not self.quiet:
+                out.append(ps + "\n")
+            out.extend(append)
+            if self.quit is not None:
+                break
+        text = "".join(out)
+        if no_eol and text.endswith("\n") and self.quit is None and idx >= total:
+            text = text[:-1]
+        return text
 
 
 def u_sed(ctx: CommandContext) -> int:
-    """`sed [-n] [-E] [-i] [-e] 's/RE/REPL/[gpI]' [FILE...]` (only the s command)."""
+    """`sed [-n] [-E|-r] [-s] [-i[SFX]] [-e SCRIPT]... [-f FILE] [SCRIPT] [FILE...]` with GNU semantics."""
     args = ctx.argv[1:]
     scripts: list[str] = []
     files: list[str] = []
-    quiet = in_place = extended = False
+    quiet = in_place = extended = separate = False
     i = 0
     while i < len(args):
         a = args[i]
-        if a == "-e" and i + 1 < len(args):
-            scripts.append(args[i + 1])
+        if a == "--":
+            files.extend(args[i + 1 :])
+            break
+        if a in ("-e", "--expression", "-f", "--file") and i + 1 < len(args):
+            if a in ("-f", "--file"):
+                data = _read_input(ctx, args[i + 1])
+                if data is None:
+                    return 1
+                scripts.append(data.decode(errors="replace").rstrip("\n"))
+            else:
+                scripts.append(args[i + 1])
             i += 2
             continue
-        if a in ("-n", "--quiet"):
+        if a.startswith("-e") and len(a) > 2:
+            scripts.append(a[2:])
+        elif a in ("-n", "--quiet", "--silent"):
             quiet = True
-        elif a in ("-E", "-r"):
+        elif a in ("-E", "-r", "--regexp-extended"):
             extended = True
-        elif a.startswith("-i"):
+        elif a in ("-s", "--separate"):
+            separate = True
+        elif a.startswith("-i") or a.startswith("--in-place"):
             in_place = True
-        elif not scripts and not files and not a.startswith("-"):
+        elif a.startswith("-") and len(a) > 1 and all(ch in "nErs" for ch in a[1:]):
+            quiet |= "n" in a
+            extended |= "E" in a or "r" in a
+            separate |= "s" in a
+        elif not scripts:
             scripts.append(a)
         else:
             files.append(a)
@@ -1391,62 +1748,54 @@ def u_sed(ctx: CommandContext) -> int:
         )
         return 1
     try:
-        cmds = []
-        for s in scripts:
-            cmds.extend(_sed_compile(s))
-        if extended:
-            cmds = [
-                (
-                    re.compile(
-                        _posix_classes(c[0].pattern.replace("\\(", "(").replace("\\)", ")")), c[0].flags
-                    ),
-                    *c[1:],
-                )
-                for c in cmds
-            ]  # type: ignore[misc]
-            cmds = []
-            for s in scripts:
-                for rx, rep, cnt, pr, addr in _sed_compile(s):
-                    cmds.append((rx, rep, cnt, pr, addr))
-    except (ValueError, re.error) as e:
+        cmds = _sed_parse("\n".join(scripts), extended)
+    except _SedError as e:
+        ctx.error(f"-e expression #1, char {e.pos}: {e}" if _bash(ctx) else str(e))
+        return 1
+    except re.error as e:
         ctx.error(f"-e expression #1, char 0: {e}" if _bash(ctx) else str(e))
         return 1
+    if in_place and not files:
+        ctx.error("no input files")
+        return 1 if _bash(ctx) else 1
 
-    def apply(text: str) -> str:
-        out = []
+    def split(text: str) -> tuple[list[str], bool]:
+        no_eol = bool(text) and not text.endswith("\n")
         lines = text.split("\n")
-        trailing = text.endswith("\n")
-        if trailing:
+        if not no_eol:
             lines = lines[:-1]
-        for ln in lines:
-            printed = []
-            for rx, rep, count, pflag, addr in cmds:
-                if addr is not None and not re.search(_bre_to_python(addr), ln):
-                    continue
-                new, n = rx.subn(rep, ln, count=count)
-                ln = new
-                if n and pflag:
-                    printed.append(ln)
-            if not quiet:
-                out.append(ln)
-            out.extend(printed)
-        return "\n".join(out) + ("\n" if out and (trailing or True) else "")
+        return lines, no_eol
 
     status = 0
-    if in_place:
-        for f in files:
+    if in_place or separate:
+        for f in files or ["-"]:
             data = _read_input(ctx, f)
             if data is None:
-                status = 1
+                status = 2 if _bash(ctx) else 1
                 continue
-            ctx.vfs.write(ctx.path(f), apply(data.decode(errors="replace")).encode())
+            runner = _SedRun(cmds, quiet)
+            for c in cmds:
+                c.active = False
+            text = runner.run(*split(data.decode(errors="replace")))
+            if in_place:
+                ctx.vfs.write(ctx.path(f), text.encode())
+            else:
+                ctx.stdout.write(text)
+            if runner.quit is not None:
+                return runner.quit or status
         return status
+    chunks: list[str] = []
     for _n, data in _inputs(ctx, files):
         if data is None:
-            status = 1
+            status = 2 if _bash(ctx) else 1
             continue
-        ctx.stdout.write(apply(data.decode(errors="replace")))
-    return status
+        chunks.append(data.decode(errors="replace"))
+    joined = ""
+    for ch in chunks:  # GNU reads the files as one stream; a file without a final newline still ends a line
+        joined += ch if (not joined or joined.endswith("\n")) else "\n" + ch
+    runner = _SedRun(cmds, quiet)
+    ctx.stdout.write(runner.run(*split(joined)))
+    return runner.quit if runner.quit is not None and runner.quit else status
 
 
 def u_awk(ctx: CommandContext) -> int:
@@ -1848,13 +2197,39 @@ def u_which(ctx: CommandContext) -> int:
 
 
 def u_hostname(ctx: CommandContext) -> int:
-    """`hostname [-i]`."""
-    if "-i" in ctx.argv[1:]:
+    """`hostname [-i|-f|-d|-s]` (-f/-d take the canonical name from /etc/hosts, as gethostbyname does)."""
+    args = ctx.argv[1:]
+    if "-i" in args:
         ip = ctx.env.get("POD_IP") or ctx.shell.vars.get("POD_IP")
         ctx.stdout.write((ip or "127.0.0.1") + "\n")
         return 0
-    ctx.stdout.write(ctx.shell.hostname + "\n")
+    name = ctx.shell.hostname
+    if "-s" in args:
+        ctx.stdout.write(name.split(".", 1)[0] + "\n")
+        return 0
+    if "-f" in args or "-d" in args:
+        fqdn = _canonical_name(ctx, name)
+        if "-d" in args:
+            domain = fqdn.split(".", 1)[1] if "." in fqdn else ""
+            ctx.stdout.write(domain + "\n")
+        else:
+            ctx.stdout.write(fqdn + "\n")
+        return 0
+    ctx.stdout.write(name + "\n")
     return 0
+
+
+def _canonical_name(ctx: CommandContext, name: str) -> str:
+    """The first name of the /etc/hosts line that lists ``name`` (the resolver's canonical ``h_name``)."""
+    try:
+        text = ctx.vfs.read("/etc/hosts").decode(errors="replace")
+    except VFSError:
+        return name
+    for line in text.splitlines():
+        fields = line.split("#", 1)[0].split()
+        if len(fields) >= 2 and name in fields[1:]:
+            return fields[1]
+    return name
 
 
 def u_id(ctx: CommandContext) -> int:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from k8stutor.engine.timeutil import EPOCH
@@ -74,6 +74,10 @@ class ExpansionError(Exception):
 class Writer:
     """An output stream: collects bytes in memory, charged against the shell's output cap."""
 
+    # A script's own stdout and stderr share a log of (1|2, bytes) in write order (ShResult.chunks).
+    log: list[tuple[int, bytes]] | None = None
+    fd = 1
+
     def __init__(self, shell: Shell, cap: int | None = None) -> None:
         self.shell = shell
         self.data = bytearray()
@@ -89,6 +93,8 @@ class Writer:
 
     def _put(self, b: bytes) -> None:
         self.data += b
+        if self.log is not None:
+            self.log.append((self.fd, b))
 
     def room(self) -> int:
         """How many more bytes may be written before a limit is hit (pipe buffer or output cap)."""
@@ -200,6 +206,8 @@ class ShResult:
     stdout: bytes
     stderr: bytes
     exit_code: int
+    # (1 = stdout | 2 = stderr, bytes) in the order the script wrote them (``Shell.run`` only).
+    chunks: tuple[tuple[int, bytes], ...] = field(default=(), compare=False, repr=False)
 
 
 # ----------------------------------------------------------------------------------------------------------
@@ -640,11 +648,13 @@ class Shell:
         """Run a script to completion and return its output and exit code; shell state persists across runs."""
         out = Writer(self)
         err = Writer(self)
+        out.log = err.log = []
+        err.fd = 2
         io = IO(InStream(stdin), out, err)
         self._steps = 0
         self._out_total = 0
         code = self._run_toplevel(script, io)
-        return ShResult(bytes(out.data), bytes(err.data), code)
+        return ShResult(bytes(out.data), bytes(err.data), code, tuple(out.log))
 
     def exec_argv(self, argv: list[str], stdin: bytes = b"") -> ShResult:
         """Run one command from an argv list without shell parsing (like `kubectl exec POD -- CMD ARGS`)."""
