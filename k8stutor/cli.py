@@ -25,6 +25,11 @@ def _parser() -> argparse.ArgumentParser:
     sb.add_argument("--preset", default="classroom", help=f"cluster preset: {', '.join(PRESETS)}")
     sb.add_argument("--seed", type=int, default=0, help="random seed (same seed + same commands = same cluster)")
     sb.add_argument("--state", metavar="FILE", help="load the cluster from FILE if it exists; save it there")
+    sb.add_argument("--serve", action="store_true",
+                    help="also serve the cluster as a Kubernetes API for your real kubectl and helm (see `serve`)")
+    sb.add_argument("--port", type=int, default=6443, help="with --serve: port on 127.0.0.1 (default 6443)")
+    sb.add_argument("--kubeconfig", default="~/.kube/k8stutor.yaml", help="with --serve: kubeconfig file to write")
+    sb.add_argument("--insecure-http", action="store_true", help="with --serve: plain HTTP without TLS")
     ls = sub.add_parser("lesson", help="start a lesson in the full-screen app")
     ls.add_argument("rest", nargs=argparse.REMAINDER)
     web = sub.add_parser("web", help="serve the full-screen app to a browser (textual-serve)")
@@ -79,7 +84,12 @@ def main(argv: list[str] | None = None) -> int:
         if args.preset not in PRESETS:
             sys.stderr.write(f"k8stutor: unknown preset {args.preset!r}; choose one of: {', '.join(PRESETS)}\n")
             return 2
-        return run(start="sandbox", preset=args.preset, seed=args.seed, state=args.state)
+        serve = None
+        if args.serve:
+            from .tui.serving import ServeOptions
+
+            serve = ServeOptions(port=args.port, kubeconfig=args.kubeconfig, insecure_http=args.insecure_http)
+        return run(start="sandbox", preset=args.preset, seed=args.seed, state=args.state, serve=serve)
     if args.command == "lesson":
         from .lessons import LessonNotFound, PackError, find_lesson
 

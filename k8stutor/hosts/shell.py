@@ -30,14 +30,14 @@ BANNER = (
 
 
 def make_workstation(preset: str = "classroom", seed: int = 0, state: str | None = None,
-                     cwd: str | None = None) -> Workstation:
+                     cwd: str | None = None, epoch: float | None = None) -> Workstation:
     """Build the session: from a state file if it exists, else a fresh cluster from the preset."""
     env = {k: v for k, v in os.environ.items() if k in ("EDITOR", "KUBE_EDITOR")}
     if state and os.path.exists(state):
         return Workstation.from_state(state, cwd=cwd, env=env)
     if preset not in PRESETS:
         raise StateFileError(f"unknown preset {preset!r}; choose one of: {', '.join(PRESETS)}")
-    return Workstation(Cluster(preset=preset, seed=seed), cwd=cwd, env=env)
+    return Workstation(Cluster(preset=preset, seed=seed, epoch=epoch), cwd=cwd, env=env)
 
 
 def split_commands(lines: Iterable[str]) -> Iterator[str]:

@@ -41,9 +41,13 @@ class K8sTutorApp(App[None]):
         history: bool = True,
         cwd: str | None = None,
         lesson: str | None = None,
+        serve: Any = None,
     ) -> None:
         super().__init__()
         self.lesson = lesson
+        # ``ServeOptions`` for ``k8stutor sandbox --serve`` (tui/serving.py); the running server once started.
+        self.serve = serve
+        self.server: Any = None
         self.start = start
         self.preset = preset
         self.seed = seed
@@ -95,6 +99,8 @@ class K8sTutorApp(App[None]):
                 autosave=save_to,
                 cwd=self.cwd,
                 history_file=os.path.join(data_dir(), "tui_history") if self.history else None,
+                # Served clusters start at the wall clock: real kubectl computes some ages client-side.
+                epoch=time.time() if self.serve is not None else None,
             )
         except (StateFileError, OSError) as e:
             self.switch_or_push(self._welcome())
@@ -107,7 +113,33 @@ class K8sTutorApp(App[None]):
             self.session.autosave = state if state != save_to else save_to
         self.switch_or_push(WorkspaceScreen(self.session, paused=self.paused, autosave=self.autosave))
         self.call_after_refresh(self._workspace_shown)
+        if self.serve is not None and self.server is None:
+            self.run_worker(self._start_serving(), name="serve", exclusive=True)
         return True
+
+    async def _start_serving(self) -> None:
+        """Serve the sandbox's cluster to real kubectl/helm; the lines go to the prompt's log."""
+        from .serving import ServeError, start_serving
+        from .widgets.output import OutputLog
+
+        assert self.session is not None
+        try:
+            self.server, lines = await start_serving(self.session.cluster, self.serve)
+        except ServeError as e:
+            self.notify(str(e), title="k8stutor serve", severity="error", timeout=15)
+            return
+        try:
+            log = self.screen.query_one(OutputLog)
+        except Exception:  # noqa: BLE001 - the workspace is not on screen (yet): a notification then
+            self.notify("\n".join(lines), title="k8stutor serve", timeout=30)
+            return
+        for line in lines:
+            log.note(line, style="bold cyan" if line.startswith("  ") else "italic")
+
+    async def on_unmount(self) -> None:
+        if self.server is not None:
+            await self.server.stop()
+            self.server = None
 
     def _workspace_shown(self) -> None:
         self.workspace_at = time.time()
@@ -236,6 +268,7 @@ def make_app(
     history: bool = True,
     cwd: str | None = None,
     lesson: str | None = None,
+    serve: Any = None,
 ) -> K8sTutorApp:
     """Build the app (the CLI, tests, snapshots and ``textual run --dev`` all use this)."""
     return K8sTutorApp(
@@ -248,4 +281,5 @@ def make_app(
         history=history,
         cwd=cwd,
         lesson=lesson,
+        serve=serve,
     )

@@ -102,9 +102,10 @@ class Session:
         autosave: str | None = None,
         history_file: str | None = None,
         cwd: str | None = None,
+        epoch: float | None = None,
     ) -> Session:
         """Build a session from a preset or a state file (StateFileError when the file is bad)."""
-        ws = make_workstation(preset, seed, state, cwd=cwd)
+        ws = make_workstation(preset, seed, state, cwd=cwd, epoch=epoch)
         return cls(ws, autosave=autosave, history_file=history_file)
 
     @property
