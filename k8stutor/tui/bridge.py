@@ -24,13 +24,28 @@ class ClusterBridge:
     generation: int = 0
     _dirty: bool = True
     _watch: Any = field(default=None, repr=False)
+    _revision: int = field(default=0, repr=False)  # the store revision of the last event seen
+    _restores: int = field(default=0, repr=False)
 
     def __post_init__(self) -> None:
+        self._revision = self.cluster.store.revision
         self._watch = self.cluster.store.watch(None, callback=self._on_event)
 
     def _on_event(self, ev: Any) -> None:
         self.events += 1
+        self._revision = ev.revision
         self._dirty = True
+
+    @property
+    def restores(self) -> int:
+        """How many times the store was replaced without events (undo, reset, ``sim load``): every write
+        emits an event with its revision, so a revision no event carried means a restore. Panes that keep an
+        index from watches rebuild it when this moves."""
+        revision = self.cluster.store.revision
+        if revision != self._revision:
+            self._restores += 1
+            self._revision = revision
+        return self._restores
 
     def mark(self) -> None:
         """Something changed that the store does not report (restore, undo, reset)."""

@@ -66,6 +66,35 @@ class Pane(Vertical):
     """A tab's content. ``refresh_from`` re-reads the cluster; it must cost nothing for off-screen rows."""
 
     title = "Pane"
+    _store_watches: list[Any] | None = None
+    _store_watched: Any = None
+
+    def watch_store(self, cluster: Any, resources: tuple[str, ...], callback: Any) -> bool:
+        """Hand every store write to ``resources`` of ``cluster`` to ``callback`` (an index kept up to date
+        from watches, instead of walking every object on each refresh). Subscribes once per cluster; True
+        when it just did (the caller then lists what it indexes). The watches stop when the pane unmounts."""
+        if self._store_watched is cluster:
+            return False
+        self.stop_store_watches()
+        self._store_watched = cluster
+        self._store_watches = [cluster.store.watch(res, callback=callback) for res in resources]
+        return True
+
+    def stop_store_watches(self) -> None:
+        """Unsubscribe what ``watch_store`` subscribed."""
+        for w in self._store_watches or ():
+            w.stop()
+        self._store_watches = None
+        self._store_watched = None
+
+    def on_unmount(self) -> None:
+        self.stop_store_watches()
+
+    def index_key(self, cluster: Any) -> tuple[int, int]:
+        """What a watch-fed index was built for: the cluster, and the restores the workspace's bridge has
+        seen (a restore replaces the store without telling watches, so the index must be listed again)."""
+        bridge = getattr(self.screen, "bridge", None)
+        return (id(cluster), getattr(bridge, "restores", 0))
 
     def refresh_from(self, cluster: Any) -> None:  # pragma: no cover - interface
         """Re-read the cluster and update what is shown."""

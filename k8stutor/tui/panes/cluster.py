@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-from typing import Any
+import heapq
+from typing import Any, NamedTuple
 
 from rich.columns import Columns
 from rich.console import Group
@@ -19,6 +19,15 @@ from .base import Pane, status_style
 MAX_NODES = 48
 MAX_CHIPS = 16
 BOX_WIDTH = 40
+
+
+class PodEntry(NamedTuple):
+    """A pod as its node's box counts it: requests are summed over live (not finished) pods only."""
+
+    pod: dict[str, Any]
+    cpu: int
+    mem: int
+    live: bool
 
 
 def chip_status(pod: dict[str, Any]) -> str:
@@ -72,20 +81,34 @@ def fmt_mem(b: int) -> str:
     return str(b)
 
 
+def pod_entry(pod: dict[str, Any]) -> PodEntry:
+    """What a node box needs of one pod, computed once per write to it."""
+    live = (pod.get("status") or {}).get("phase") not in ("Succeeded", "Failed")
+    cpu, mem = pod_requests(pod) if live else (0, 0)
+    return PodEntry(pod, cpu, mem, live)
+
+
 def node_box(node: dict[str, Any], pods: list[dict[str, Any]]) -> Panel:
     """One node's box with its pods as status-coloured chips."""
+    return node_box_from(
+        node, {(p["metadata"].get("namespace", ""), p["metadata"]["name"]): pod_entry(p) for p in pods}
+    )
+
+
+def node_box_from(node: dict[str, Any], entries: dict[tuple[str, str], PodEntry]) -> Panel:
+    """One node's box from its pods' entries keyed by (namespace, name)."""
     meta, spec, status = node["metadata"], node.get("spec") or {}, node.get("status") or {}
     labels = meta.get("labels") or {}
     role = "control-plane" if "node-role.kubernetes.io/control-plane" in labels else "worker"
     ready = node_ready(node)
     ip = next((a["address"] for a in status.get("addresses") or () if a.get("type") == "InternalIP"), "")
     alloc = status.get("allocatable") or {}
-    cpu = mem = 0
-    live = [p for p in pods if (p.get("status") or {}).get("phase") not in ("Succeeded", "Failed")]
-    for p in live:
-        c, m = pod_requests(p)
-        cpu += c
-        mem += m
+    cpu = mem = live = 0
+    for e in entries.values():
+        if e.live:
+            live += 1
+            cpu += e.cpu
+            mem += e.mem
     try:
         acpu, amem = quantity.milli_value(alloc.get("cpu", "0")), quantity.value(alloc.get("memory", "0"))
     except ValueError:
@@ -94,7 +117,7 @@ def node_box(node: dict[str, Any], pods: list[dict[str, Any]]) -> Panel:
     head.append(role, style="cyan" if role == "control-plane" else "")
     head.append("  ")
     head.append(ready, style="bold green" if ready == "Ready" else "bold red")
-    head.append(f"  pods {len(live)}/{alloc.get('pods', '?')}")
+    head.append(f"  pods {live}/{alloc.get('pods', '?')}")
     if spec.get("unschedulable"):
         head.append("  SchedulingDisabled", style="bold yellow")
     lines = [
@@ -107,14 +130,15 @@ def node_box(node: dict[str, Any], pods: list[dict[str, Any]]) -> Panel:
         lines.append(
             Text(f"taint {t.get('key', '')}{val}:{t.get('effect', '')}", style="yellow", overflow="fold")
         )
-    ordered = sorted(pods, key=lambda p: (p["metadata"].get("namespace", ""), p["metadata"]["name"]))
-    for p in ordered[:MAX_CHIPS]:
+    # The first chips in (namespace, name) order: a partial sort, not a sort of a node's thousands of pods.
+    for key in heapq.nsmallest(MAX_CHIPS, entries):
+        p = entries[key].pod
         st = chip_status(p)
         chip = Text("● ", style=status_style(st))
         chip.append(p["metadata"]["name"][: BOX_WIDTH - 6], style=status_style(st) if st != "Running" else "")
         lines.append(chip)
-    if len(pods) > MAX_CHIPS:
-        lines.append(Text(f"+{len(pods) - MAX_CHIPS} more", style="dim"))
+    if len(entries) > MAX_CHIPS:
+        lines.append(Text(f"+{len(entries) - MAX_CHIPS} more", style="dim"))
     body = Text("\n").join(lines)
     border = "green" if ready == "Ready" else "red"
     if spec.get("unschedulable") and ready == "Ready":
@@ -125,40 +149,92 @@ def node_box(node: dict[str, Any], pods: list[dict[str, Any]]) -> Panel:
 
 
 class ClusterPane(Pane):
-    """Every node (control plane first) holding its pods; unscheduled pods wait in their own box."""
+    """Every node (control plane first) holding its pods; unscheduled pods wait in their own box.
+
+    Pods are indexed by node from store watches, so a write redraws one node's box and a refresh with no
+    write in between redraws nothing: nothing walks every pod after the first build.
+    """
 
     title = "Cluster"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._indexed_for: tuple[int, int] | None = None
+        self._where: dict[tuple[str, str], str] = {}  # pod → node name ("" while unscheduled)
+        self._by_node: dict[str, dict[tuple[str, str], PodEntry]] = {}
+        self._dirty: set[str] = set()  # nodes whose pods changed since their box was drawn
+        self._boxes: dict[str, tuple[Any, Panel]] = {}  # node → (its resourceVersion, box)
+        self._drawn: tuple[Any, ...] | None = None
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="cluster-scroll"):
             yield Static("", id="cluster-summary", classes="pane-header")
             yield Static("", id="cluster-nodes")
 
-    def refresh_from(self, cluster: Any) -> None:
-        nodes = cluster.api.list_objects("nodes")
-        by_node: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        pending: list[dict[str, Any]] = []
-        total = 0
+    # ---- the index -------------------------------------------------------------------------------
+    def _reindex(self, cluster: Any) -> None:
+        self._where.clear()
+        self._by_node.clear()
+        self._boxes.clear()
+        self._dirty.clear()
+        self._drawn = None
         for p in cluster.api.list_objects("pods"):
-            total += 1
-            node = (p.get("spec") or {}).get("nodeName")
-            if node:
-                by_node[node].append(p)
-            else:
-                pending.append(p)
+            self._put(p)
+
+    def _put(self, pod: dict[str, Any]) -> None:
+        meta = pod["metadata"]
+        key = (meta.get("namespace", ""), meta["name"])
+        node = (pod.get("spec") or {}).get("nodeName") or ""
+        old = self._where.get(key)
+        if old is not None and old != node:
+            self._by_node[old].pop(key, None)
+            self._dirty.add(old)
+        self._by_node.setdefault(node, {})[key] = pod_entry(pod)
+        self._where[key] = node
+        self._dirty.add(node)
+
+    def _on_pod(self, ev: Any) -> None:
+        if self._indexed_for is None:
+            return  # the next refresh lists every pod anyway
+        if ev.type == "DELETED":
+            meta = ev.object["metadata"]
+            key = (meta.get("namespace", ""), meta["name"])
+            node = self._where.pop(key, None)
+            if node is not None:
+                self._by_node[node].pop(key, None)
+                self._dirty.add(node)
+        else:
+            self._put(ev.object)
+
+    # ---- drawing ---------------------------------------------------------------------------------
+    def refresh_from(self, cluster: Any) -> None:
+        if self.watch_store(cluster, ("pods",), self._on_pod):
+            self._indexed_for = None
+        indexed_for = self.index_key(cluster)
+        if self._indexed_for != indexed_for:
+            self._reindex(cluster)
+            self._indexed_for = indexed_for
 
         def order(n: dict[str, Any]) -> tuple[int, str]:
             cp = "node-role.kubernetes.io/control-plane" in (n["metadata"].get("labels") or {})
             return (0 if cp else 1, n["metadata"]["name"])
 
-        nodes = sorted(nodes, key=order)
-        boxes: list[Any] = [node_box(n, by_node.get(n["metadata"]["name"], [])) for n in nodes[:MAX_NODES]]
+        nodes = sorted(cluster.api.list_objects("nodes"), key=order)
+        drawn = tuple(n["metadata"].get("resourceVersion") for n in nodes)
+        if drawn == self._drawn and not self._dirty:
+            return
+        boxes: list[Any] = []
+        for n in nodes[:MAX_NODES]:
+            name, rv = n["metadata"]["name"], n["metadata"].get("resourceVersion")
+            cached = self._boxes.get(name)
+            if cached is None or cached[0] != rv or name in self._dirty:
+                cached = self._boxes[name] = (rv, node_box_from(n, self._by_node.get(name, {})))
+            boxes.append(cached[1])
+        pending = self._by_node.get("", {})
         if pending:
             body = Text("waiting for a node (Pending)\n", style="dim")
-            for i, p in enumerate(pending[:MAX_CHIPS]):
-                body.append(
-                    ("\n" if i else "") + "● " + p["metadata"]["name"][: BOX_WIDTH - 8], style="yellow"
-                )
+            for i, key in enumerate(heapq.nsmallest(MAX_CHIPS, pending)):
+                body.append(("\n" if i else "") + "● " + key[1][: BOX_WIDTH - 8], style="yellow")
             if len(pending) > MAX_CHIPS:
                 body.append(f"\n +{len(pending) - MAX_CHIPS} more", style="dim")
             boxes.append(
@@ -170,8 +246,12 @@ class ClusterPane(Pane):
                     border_style="yellow",
                 )
             )
+        self._dirty.clear()
+        self._drawn = drawn
         not_ready = sum(1 for n in nodes if node_ready(n) != "Ready")
-        summary = Text(f"{len(nodes)} nodes ({not_ready} not ready) · {total} pods · {len(pending)} pending")
+        summary = Text(
+            f"{len(nodes)} nodes ({not_ready} not ready) · {len(self._where)} pods · {len(pending)} pending"
+        )
         if len(nodes) > MAX_NODES:
             summary.append(f" · showing the first {MAX_NODES} nodes", style="dim")
         self.query_one("#cluster-summary", Static).update(summary)

@@ -5,7 +5,9 @@ StorageClass bindings drawn claim → volume → pods → node; the current user
 from __future__ import annotations
 
 import base64
+import heapq
 from collections import defaultdict
+from collections.abc import Iterable
 from typing import Any
 
 from rich.console import Group
@@ -56,14 +58,19 @@ def pod_references(pod: dict[str, Any]) -> set[tuple[str, str]]:
     return refs
 
 
-def users_index(cluster: Any) -> dict[tuple[str, str, str], list[str]]:
-    """(kind, namespace, name) -> names of the pods that use that ConfigMap/Secret."""
-    out: dict[tuple[str, str, str], list[str]] = defaultdict(list)
-    for pod in cluster.api.list_objects("pods"):
-        ns = pod["metadata"].get("namespace", "")
-        for kind, name in pod_references(pod):
-            out[(kind, ns, name)].append(pod["metadata"]["name"])
-    return out
+USERS_SHOWN = 20
+
+
+def name_list(names: set[str]) -> str:
+    """The first names in order, then how many more (every pod uses kube-root-ca.crt: 10,000 names)."""
+    first = heapq.nsmallest(USERS_SHOWN, names)
+    more = f", … +{len(names) - len(first)} more" if len(names) > len(first) else ""
+    return ", ".join(first) + more
+
+
+def mounts_claims(pod: dict[str, Any]) -> bool:
+    """Whether a pod mounts a PersistentVolumeClaim."""
+    return any(v.get("persistentVolumeClaim") for v in (pod.get("spec") or {}).get("volumes") or ())
 
 
 def data_lines(obj: dict[str, Any], reveal: bool) -> list[tuple[str, str]]:
@@ -85,12 +92,13 @@ def data_lines(obj: dict[str, Any], reveal: bool) -> list[tuple[str, str]]:
     return out
 
 
-def storage_chains(cluster: Any) -> list[Text]:
-    """One line per claim: claim → volume → pods → node; then volumes nobody claims; then the classes."""
+def storage_chains(cluster: Any, pods: Iterable[dict[str, Any]] | None = None) -> list[Text]:
+    """One line per claim: claim → volume → pods → node; then volumes nobody claims; then the classes.
+    ``pods``: the pods that may mount claims (by default every pod)."""
     api = cluster.api
     pvs = {pv["metadata"]["name"]: pv for pv in api.list_objects("persistentvolumes")}
     users: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
-    for pod in api.list_objects("pods"):
+    for pod in api.list_objects("pods") if pods is None else pods:
         for v in (pod.get("spec") or {}).get("volumes") or ():
             claim = (v.get("persistentVolumeClaim") or {}).get("claimName")
             if claim:
@@ -237,7 +245,11 @@ class ConfigPane(Pane):
         self._cluster: Any = None
         self.selected: tuple[str, str, str] | None = None
         self.reveal = False
-        self._users: dict[tuple[str, str, str], list[str]] = {}
+        # (kind, namespace, name) of a ConfigMap/Secret -> names of the pods that use it.
+        self._users: dict[tuple[str, str, str], set[str]] = {}
+        self._refs: dict[tuple[str, str], frozenset[tuple[str, str]]] = {}  # pod -> what it uses
+        self._claim_pods: dict[tuple[str, str], dict[str, Any]] = {}  # pods that mount a claim
+        self._indexed_for: tuple[int, int] | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(self.header_text(COLUMNS), classes="pane-header")
@@ -247,9 +259,49 @@ class ConfigPane(Pane):
             yield Static("", id="cfg-storage")
             yield Static("", id="cfg-auth")
 
+    # ---- who uses what, from store watches (every pod uses kube-root-ca.crt: never walk them all) ------
+    def _on_pod(self, ev: Any) -> None:
+        if self._indexed_for is None:
+            return  # the next refresh lists every pod anyway
+        meta = ev.object["metadata"]
+        self._index_pod(
+            (meta.get("namespace", ""), meta["name"]), None if ev.type == "DELETED" else ev.object
+        )
+
+    def _index_pod(self, key: tuple[str, str], pod: dict[str, Any] | None) -> None:
+        ns, name = key
+        old = self._refs.pop(key, frozenset())
+        new = frozenset(pod_references(pod)) if pod is not None else frozenset()
+        for kind, ref in old - new:
+            users = self._users.get((kind, ns, ref))
+            if users is not None:
+                users.discard(name)
+                if not users:
+                    del self._users[(kind, ns, ref)]
+        for kind, ref in new - old:
+            self._users.setdefault((kind, ns, ref), set()).add(name)
+        if new:
+            self._refs[key] = new
+        if pod is not None and mounts_claims(pod):
+            self._claim_pods[key] = pod
+        else:
+            self._claim_pods.pop(key, None)
+
+    def _update_index(self, cluster: Any) -> None:
+        if self.watch_store(cluster, ("pods",), self._on_pod):
+            self._indexed_for = None
+        indexed_for = self.index_key(cluster)
+        if self._indexed_for != indexed_for:
+            self._refs.clear()
+            self._users.clear()
+            self._claim_pods.clear()
+            for p in cluster.api.list_objects("pods"):
+                self._index_pod((p["metadata"].get("namespace", ""), p["metadata"]["name"]), p)
+            self._indexed_for = indexed_for
+
     def refresh_from(self, cluster: Any) -> None:
         self._cluster = cluster
-        self._users = users_index(cluster)
+        self._update_index(cluster)
         rows: list[Row] = []
         for res, kind in (("configmaps", "ConfigMap"), ("secrets", "Secret")):
             for obj in cluster.api.list_objects(res):
@@ -262,7 +314,7 @@ class ConfigPane(Pane):
         if rl.current_key is not None:
             self.selected = rl.current_key
         self._show_detail()
-        chains = storage_chains(cluster)
+        chains = storage_chains(cluster, [self._claim_pods[k] for k in sorted(self._claim_pods)])
         storage = Text("Storage (claim → volume → pods → node)\n", style="bold")
         if not chains:
             storage.append("  no PersistentVolumeClaims, PersistentVolumes or StorageClasses\n", style="dim")
@@ -279,7 +331,7 @@ class ConfigPane(Pane):
 
     def _renderer(self, kind: str, obj: dict[str, Any]) -> Any:
         meta = obj["metadata"]
-        users = self._users.get((kind, meta.get("namespace", ""), meta["name"]), [])
+        users = self._users.get((kind, meta.get("namespace", ""), meta["name"]), set())
 
         def render() -> Text:
             t = Text()
@@ -288,7 +340,7 @@ class ConfigPane(Pane):
             t.append(pad(str(obj.get("type", "")) if kind == "Secret" else "", COLUMNS[2][1]) + " ")
             n = len(obj.get("data") or {}) + len(obj.get("binaryData") or {})
             t.append(pad(str(n), COLUMNS[3][1]) + " ")
-            t.append(", ".join(sorted(users)) if users else "-", style="" if users else "dim")
+            t.append(name_list(users) if users else "-", style="" if users else "dim")
             return t
 
         return render
@@ -306,8 +358,8 @@ class ConfigPane(Pane):
         kind = "Secret" if res == "secrets" else "ConfigMap"
         t = Text()
         t.append(f"{kind} {ns}/{name}", style="bold")
-        users = self._users.get((kind, ns, name), [])
-        t.append("   used by: " + (", ".join(sorted(users)) or "no pod"), style="dim")
+        users = self._users.get((kind, ns, name), set())
+        t.append("   used by: " + (name_list(users) or "no pod"), style="dim")
         t.append("\n")
         for k, v in data_lines(obj, self.reveal):
             t.append(f"  {k}: ", style="cyan")

@@ -143,6 +143,7 @@ class NetworkPane(Pane):
         self.trace: Any = None
         self.shown = 0
         self.picked: list[tuple[str, str]] = []
+        self._prefilled = ""  # the last pair written to the input (the learner may have typed over it since)
         self.error = ""
         self._timer: Any = None
 
@@ -157,6 +158,7 @@ class NetworkPane(Pane):
 
     def refresh_from(self, cluster: Any) -> None:
         self._cluster = cluster
+        self._prefill()
         self._draw()
 
     def _draw(self) -> None:
@@ -233,9 +235,19 @@ class NetworkPane(Pane):
         if (namespace, name) in self.picked:
             self.picked.remove((namespace, name))
         self.picked = [*self.picked, (namespace, name)][-2:]
+        # Every cursor move in Workloads lands here: the (hidden) input is filled when the pane is drawn, as
+        # an Input value change costs a layout of the whole screen.
+        if all(getattr(node, "display", True) for node in self.ancestors_with_self):
+            self._prefill()
+
+    def _prefill(self) -> None:
         if len(self.picked) == 2:
             (ans, a), (bns, b) = self.picked
-            self.query_one("#net-trace-input", Input).value = f"{ans}/{a} pod/{bns}/{b}:80"
+            text = f"{ans}/{a} pod/{bns}/{b}:80"
+            field = self.query_one("#net-trace-input", Input)
+            if field.value != text and self._prefilled != text:
+                field.value = text
+            self._prefilled = text
 
     def action_trace_picked(self) -> None:
         if len(self.picked) == 2:

@@ -98,8 +98,6 @@ class WorkloadsPane(Pane):
         self._cluster: Any = None
         self._state: tuple[Any, ...] | None = None
         self._changes = 0
-        self._watches: list[Any] = []
-        self._watched: Any = None
         self.count = 0
         self.columns: list[tuple[str, int]] = list(COLUMNS)
 
@@ -118,11 +116,10 @@ class WorkloadsPane(Pane):
         selector = self.query_one("#wl-labels", Input).value.strip() or None
         width = self.query_one(RowList).size.width or self.size.width or 120
         # No write to a workload kind since the last build (only time moved, or other kinds changed): the
-        # rows stand and the visible ones re-render their AGE. The bridge's generation moves on restores
-        # (undo, reset, sim load), which the store does not report to watches.
-        self._watch(cluster)
-        bridge = getattr(self.screen, "bridge", None)
-        state = (id(cluster), self._changes, getattr(bridge, "generation", 0), ns, selector, width)
+        # rows stand and the visible ones re-render their AGE. The bridge counts restores (undo, reset, sim
+        # load), which the store does not report to watches.
+        self.watch_store(cluster, ("pods", *(r for r, _ in OWNERS)), self._bump)
+        state = (*self.index_key(cluster), self._changes, ns, selector, width)
         rowlist = self.query_one(RowList)
         if state == self._state and rowlist.rows:
             rowlist.rerender()
@@ -237,26 +234,8 @@ class WorkloadsPane(Pane):
 
         return render
 
-    def _watch(self, cluster: Any) -> None:
-        """Count writes to the kinds this pane shows (store watches: a counter bump per write)."""
-        if self._watched is cluster:
-            return
-        self._stop_watches()
-        self._watched = cluster
-        for res in ("pods", *(r for r, _ in OWNERS)):
-            self._watches.append(cluster.store.watch(res, callback=self._bump))
-
     def _bump(self, ev: Any) -> None:
         self._changes += 1
-
-    def _stop_watches(self) -> None:
-        for w in self._watches:
-            w.stop()
-        self._watches = []
-        self._watched = None
-
-    def on_unmount(self) -> None:
-        self._stop_watches()
 
     # ---- interaction -----------------------------------------------------------------------------
     def on_resize(self, event: Any) -> None:

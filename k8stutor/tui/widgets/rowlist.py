@@ -38,7 +38,8 @@ class RowList(ScrollView, can_focus=True):
         Binding("enter", "choose", "Open"),
     ]
 
-    cursor = reactive(0, always_update=True)
+    # repaint=False: the watcher redraws the two lines whose highlight changed, not every visible line.
+    cursor = reactive(0, always_update=True, repaint=False)
 
     class Highlighted(Message):
         """The cursor moved to a row."""
@@ -81,6 +82,7 @@ class RowList(ScrollView, can_focus=True):
         self._drawn: dict[int, Strip] = {}
         self._drawn_for: tuple[Any, ...] = ()
         self._base = Style()
+        self._line_width = 0
         self._width = 0
 
     # ---- data ------------------------------------------------------------------------------------
@@ -123,13 +125,15 @@ class RowList(ScrollView, can_focus=True):
 
     # ---- rendering -------------------------------------------------------------------------------
     def render_lines(self, crop: Region) -> list[Strip]:
-        # The widget's style is the same for every line of one pass: look it up once, not per line.
+        # The widget's style and size are the same for every line of one pass: look them up once, not per
+        # line (a size lookup asks the screen's compositor where the widget is).
         self._base = self.rich_style
+        self._line_width = self.size.width
         return super().render_lines(crop)
 
     def render_line(self, y: int) -> Strip:
         index = self.scroll_offset.y + y
-        width = self.size.width
+        width = self._line_width
         base = self._base
         if not self.rows:
             if y == 0:
