@@ -27,7 +27,8 @@ class VirtualClock:
 
     def __init__(self, start: float = EPOCH) -> None:
         self._now = float(start)
-        self._heap: list[Timer] = []
+        # (due, seq, timer): tuples compare in C (seq is unique, so the timer itself is never compared).
+        self._heap: list[tuple[float, int, Timer]] = []
         self._seq = 0
         # Called after each fired timer so the cluster can drain its work queues at the same instant.
         self.after_fire: Callable[[], None] | None = None
@@ -38,23 +39,24 @@ class VirtualClock:
     def call_at(self, due: float, callback: Callable[[], None]) -> Timer:
         self._seq += 1
         t = Timer(max(due, self._now), self._seq, callback)
-        heapq.heappush(self._heap, t)
+        heapq.heappush(self._heap, (t.due, t.seq, t))
         return t
 
     def call_after(self, delay: float, callback: Callable[[], None]) -> Timer:
         return self.call_at(self._now + max(0.0, delay), callback)
 
     def next_due(self) -> float | None:
-        while self._heap and self._heap[0].cancelled:
-            heapq.heappop(self._heap)
-        return self._heap[0].due if self._heap else None
+        heap = self._heap
+        while heap and heap[0][2].cancelled:
+            heapq.heappop(heap)
+        return heap[0][0] if heap else None
 
     def step(self) -> bool:
         """Fire the next timer (moving time to it). Returns False when nothing is scheduled."""
         nd = self.next_due()
         if nd is None:
             return False
-        t = heapq.heappop(self._heap)
+        t = heapq.heappop(self._heap)[2]
         self._now = max(self._now, t.due)
         t.callback()
         if self.after_fire is not None:
@@ -74,4 +76,4 @@ class VirtualClock:
         self._now = max(self._now, until)
 
     def pending(self) -> int:
-        return sum(1 for t in self._heap if not t.cancelled)
+        return sum(1 for _, _, t in self._heap if not t.cancelled)

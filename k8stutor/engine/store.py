@@ -145,6 +145,11 @@ class Store:
             keys = sorted(k for k in m if k[0] == namespace)
         return [m[k] for k in keys]
 
+    def values(self, resource: str) -> builtins.list[Obj]:
+        """Every stored object of a resource in no particular order (cheaper than ``list``: no sort)."""
+        m = self._data.get(resource)
+        return builtins.list(m.values()) if m else []
+
     def count(self, resource: str) -> int:
         return len(self._data.get(resource, ()))
 

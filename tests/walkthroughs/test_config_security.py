@@ -47,6 +47,12 @@ def test_configmap_env_and_volume_hot_update() -> None:
     desc = _section(out, "kubectl describe pod cfg-demo | grep -A8 Environment")
     assert "      special-config  ConfigMap with prefix 'CFG_'  Optional: false\n" in desc
     assert '/etc/game.properties from config-volume (rw,path="game.properties")' in desc
+    # The AtomicWriter layout: keys are links into ..data, and the update swapped ..data to a new directory.
+    before, after = _sections(out, "kubectl exec cfg-demo -- ls -la /etc/config")
+    targets = [re.search(r" \.\.data -> (\.\.[0-9_]+\.[0-9]+)\n", x) for x in (before, after)]
+    assert targets[0] and targets[1] and targets[0].group(1) != targets[1].group(1)
+    assert targets[0].group(1) not in after  # the old timestamped directory is gone
+    assert _section(out, "kubectl exec cfg-demo -- readlink /etc/config/..data") == targets[1].group(1) + "\n"
 
 
 def test_secret_base64_string_data_immutable_and_private_pull() -> None:

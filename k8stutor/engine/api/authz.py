@@ -147,6 +147,14 @@ class UserAPI:
         self._check("patch", resource, namespace, name, kwargs.get("subresource", ""))
         return self._call(self._api.patch, resource, name, namespace, body, patch_type, **kwargs)
 
+    def get_scale(self, resource: Any, name: str, namespace: str | None = None) -> Any:
+        self._check("get", resource, namespace, name, "scale")
+        return self._api.get_scale(resource, name, namespace)
+
+    def update_scale(self, resource: Any, scale: Any, namespace: str | None = None, **kwargs: Any) -> Any:
+        self._check("update", resource, namespace, (scale.get("metadata") or {}).get("name", ""), "scale")
+        return self._call(self._api.update_scale, resource, scale, namespace, **kwargs)
+
     def delete(self, resource: Any, name: str, namespace: str | None = None, **kwargs: Any) -> Any:
         self._check("delete", resource, namespace, name)
         return self._call(self._api.delete, resource, name, namespace, **kwargs)

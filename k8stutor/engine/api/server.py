@@ -437,7 +437,7 @@ class APIServer:
             self._keep_service_allocations(old, obj)
         if field_manager:
             managedfields.record_update(old, obj, rt, field_manager, self.now())
-        if self.admission:
+        if self.admission and subresource != "scale":
             obj = self._admit("UPDATE", rt, obj, old)
         errs = validation.validate(obj, old)
         if errs:
@@ -528,6 +528,9 @@ class APIServer:
         from . import patch as patching  # loaded on first PATCH: most sessions start without one
 
         rt = self.rt_for(resource)
+        if subresource == "scale":
+            scale = patching_scale(self, rt, name, namespace, body, patch_type)
+            return self.update_scale(rt, scale, namespace, dry_run=dry_run)
         current = self.get(rt, name, namespace)
         if isinstance(body, dict) and isinstance(body.get("apiVersion"), str):
             # The patch is applied to the object in the version it names (an autoscaling/v1 HPA patch).
@@ -557,6 +560,27 @@ class APIServer:
         meta["name"] = name
         return self.update(new, namespace, dry_run=dry_run, subresource=subresource, rt=rt,
                            field_manager=field_manager)
+
+    # ---- scale subresource ----------------------------------------------------------------------
+    def get_scale(self, resource: str | ResourceType, name: str, namespace: str | None = None) -> Obj:
+        """GET .../NAME/scale: the autoscaling/v1 Scale of a Deployment, ReplicaSet, StatefulSet or RC."""
+        from .scale import check_scalable, scale_of
+
+        rt = self.rt_for(resource)
+        check_scalable(rt)
+        return scale_of(rt, self.peek_or_raise(rt, name, namespace))
+
+    def update_scale(self, resource: str | ResourceType, scale: Obj, namespace: str | None = None, *,
+                     dry_run: bool = False) -> Obj:
+        """PUT .../NAME/scale: set spec.replicas (resourceVersion precondition); admission sees a Scale, so
+        the object's pod-template checks (PodSecurity) do not run. Returns the new Scale."""
+        from .scale import apply_scale, check_scalable, scale_of
+
+        rt = self.rt_for(resource)
+        check_scalable(rt)
+        name = (scale.get("metadata") or {}).get("name", "")
+        new = apply_scale(rt, self.peek_or_raise(rt, name, namespace), scale)
+        return scale_of(rt, self.update(new, namespace, dry_run=dry_run, subresource="scale", rt=rt))
 
     # ---- delete ---------------------------------------------------------------------------------
     def delete(self, resource: str | ResourceType, name: str, namespace: str | None = None, *,
@@ -683,6 +707,22 @@ class APIServer:
     def _after(self, rt: ResourceType, verb: str, obj: Obj) -> None:
         for hook in self.after_write:
             hook(rt.group_resource, verb, obj)
+
+
+def patching_scale(api: APIServer, rt: ResourceType, name: str, namespace: str | None, body: Any,
+                   patch_type: str) -> Obj:
+    """The Scale a PATCH .../NAME/scale produces (merge/json patch; a strategic patch of a Scale merges)."""
+    from . import patch as patching
+
+    current = api.get_scale(rt, name, namespace)
+    try:
+        new = patching.json_patch(current, body) if patch_type == "json" else patching.json_merge_patch(current, body)
+    except patching.PatchError as e:
+        raise e.to_status_error() from None
+    if not isinstance(new, dict):
+        raise errors.bad_request("the patch produced an object that is not a JSON object")
+    new.setdefault("metadata", {})["name"] = name
+    return new
 
 
 def _spec_of(obj: Obj) -> Any:

@@ -126,6 +126,14 @@ def csr_subject(request_b64: str) -> tuple[str, list[str]] | None:
     return parse_der_subject(der)
 
 
+_COMPACT_JSON = json.JSONEncoder(separators=(",", ":"))  # json.dumps(d, separators=...) without a new encoder
+
+
+def _b64json(d: dict[str, Any]) -> str:
+    """Unpadded base64url of compact JSON (a JWT segment)."""
+    return base64.urlsafe_b64encode(_COMPACT_JSON.encode(d).encode()).decode().rstrip("=")
+
+
 class Authenticator:
     """Issues and verifies credentials for one cluster (deterministic: keyed by the cluster seed)."""
 
@@ -136,7 +144,7 @@ class Authenticator:
         self.static_tokens: dict[str, UserInfo] = {}
 
     def _sign(self, data: bytes) -> str:
-        return base64.urlsafe_b64encode(hmac.new(self._key, data, hashlib.sha256).digest()).decode().rstrip("=")
+        return base64.urlsafe_b64encode(hmac.digest(self._key, data, "sha256")).decode().rstrip("=")
 
     # -- certificates ---------------------------------------------------------------------------------------------
     def issue_certificate(self, cn: str, orgs: list[str] | tuple[str, ...], days: float = 365) -> str:
@@ -204,7 +212,10 @@ class Authenticator:
                               expiration: int = 3607) -> str:
         """A bound service-account JWT (what the kubelet projects and ``kubectl create token`` prints)."""
         now = int(self.cluster.now())
-        header = {"alg": "RS256", "kid": self._sign(b"kid")[:43]}
+        head = self.__dict__.get("_jwt_header")
+        if head is None:
+            # The same for every token of this cluster: encoded once.
+            head = self.__dict__["_jwt_header"] = _b64json({"alg": "RS256", "kid": self._sign(b"kid")[:43]})
         claims: dict[str, Any] = {
             "aud": [ISSUER], "exp": now + expiration, "iat": now, "iss": ISSUER,
             "jti": self.cluster.api.new_uid(),
@@ -214,11 +225,7 @@ class Authenticator:
         if pod is not None:
             claims["kubernetes.io"]["node"] = {"name": (pod.get("spec") or {}).get("nodeName", ""), "uid": ""}
             claims["kubernetes.io"]["pod"] = {"name": pod["metadata"]["name"], "uid": pod["metadata"].get("uid", "")}
-
-        def enc(d: dict[str, Any]) -> str:
-            return base64.urlsafe_b64encode(json.dumps(d, separators=(",", ":")).encode()).decode().rstrip("=")
-
-        signing = f"{enc(header)}.{enc(claims)}"
+        signing = f"{head}.{_b64json(claims)}"
         return f"{signing}.{self._sign(signing.encode())}"
 
     def verify_token(self, token: str) -> UserInfo:

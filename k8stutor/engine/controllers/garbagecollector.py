@@ -63,6 +63,13 @@ class GarbageCollector(Controller):
             for dep in sorted(self.dependents.get(uid, ())):
                 self.queue.add(dep)
             return
+        if (
+            not meta.get("ownerReferences")
+            and key not in self.owners_of
+            and (not uid or self.uids.get(uid) == key)
+            and not meta.get("deletionTimestamp")
+        ):
+            return  # unowned before and now, uid known: nothing to index or collect (most writes)
         self._index(ev.resource, ev.object)
         if meta.get("ownerReferences"):
             self.queue.add(key)

@@ -183,6 +183,8 @@ class OwnerIndex:
         """Index one watch event; returns the controller ownerReference (old or new) it concerns."""
         meta = ev.object["metadata"]
         key = (meta.get("namespace", "") or "", meta["name"])
+        if not meta.get("ownerReferences") and key not in self._owner_of:
+            return None  # not controlled before or now (most pod writes of unowned pods): nothing to index
         ref = controller_ref(ev.object)
         old_uid = self._owner_of.get(key)
         new_uid = ref.get("uid") if ref is not None and ev.type != DELETED else None

@@ -223,18 +223,27 @@ class ReplicaSetController(Controller):
             return
         if ev.resource != "pods":
             return
+        if ev.type != DELETED and not meta.get("ownerReferences"):
+            if self.pods.owner_of.get((ns, meta["name"])) == "":
+                # A known orphan still without owner (its status changed): the index is unchanged; only
+                # adoption by a matching ReplicaSet of its namespace can follow.
+                if self.in_namespace.get(ns) and not meta.get("deletionTimestamp"):
+                    self._adopters(ns, meta.get("labels") or {})
+                return
         old, new = self.pods.update(obj, ev.type == DELETED)
         for uid in {old, new}:
             if uid and uid in self.uid_to_name:
                 rns, rname = self.uid_to_name[uid]
                 self.queue.add((self.resource, rns, rname))
         if not new and ev.type != DELETED and not meta.get("deletionTimestamp"):
-            # An orphan: every ReplicaSet of its namespace whose selector matches may adopt it.
-            labels = meta.get("labels") or {}
-            for rname in list(self.in_namespace.get(ns, ())):
-                rs = self.cluster.store.get(self.resource, ns, rname)
-                if rs is not None and selector_for(rs, self.kind).matches(labels):
-                    self.queue.add((self.resource, ns, rname))
+            self._adopters(ns, meta.get("labels") or {})
+
+    def _adopters(self, ns: str, labels: dict[str, str]) -> None:
+        """An orphan: every ReplicaSet of its namespace whose selector matches may adopt it."""
+        for rname in list(self.in_namespace.get(ns, ())):
+            rs = self.cluster.store.get(self.resource, ns, rname)
+            if rs is not None and selector_for(rs, self.kind).matches(labels):
+                self.queue.add((self.resource, ns, rname))
 
     def rebuild(self) -> None:
         """Re-list pods and owners (after a snapshot restore)."""

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..controllers.base import WorkQueue
 from ..events import EventRecorder
-from ..runtime.containers import Container, Sandbox, container_id, http_answer, ingest_run
+from ..runtime.containers import Container, Sandbox, container_id, http_answer, ingest_run, probe_request
 from ..runtime.images import ImageRef, ImageRefError, go_duration, parse_image, pull_seconds
 from ..runtime.processes import (
     FOREVER,
@@ -304,6 +304,7 @@ class Kubelet:
             started,
             self._resolver(w),
             present=self.clock.now,
+            read_file=lambda path: c.read_text(path, started),
         )
         run = server_fast_path(spec)
         if run is None:
@@ -938,7 +939,8 @@ class Kubelet:
         if w.vols is not None:
             vols = w.vols
             spec_c = cs.spec
-            c.mount_volumes = lambda root, snap: podvolumes.mount_into(root, spec_c, vols, snap)
+            copies = podvolumes.subpath_copies(spec_c, vols)  # taken now, at the container's start
+            c.mount_volumes = lambda root, snap: podvolumes.mount_into(root, spec_c, vols, snap, copies)
             c.sync_peers = lambda t, me: self._sync_peers(w, me, t)
         else:
             c.extra_files = self._volume_files(w, cs)
@@ -960,6 +962,7 @@ class Kubelet:
             now,
             self._resolver(w),
             present=self.clock.now,
+            read_file=lambda path: c.read_text(path, now),
         )
         run = server_fast_path(spec)
         if run is None:
@@ -1161,6 +1164,15 @@ class Kubelet:
             self._schedule_probe(w, cs, c, ps, now + period)
         self._after_probe(w, changed)
 
+    def _cni0_ip(self) -> str:
+        """The node's cni0 address (its podCIDR's first address): where the kubelet's probes come from."""
+        node = self.api.peek("nodes", self.node, None) or {}
+        cidr = str((node.get("spec") or {}).get("podCIDR") or "")
+        try:
+            return str(ipaddress.ip_network(cidr, strict=False).network_address + 1) if cidr else ""
+        except ValueError:
+            return ""
+
     def _after_probe(self, w: PodWorker, changed: bool) -> None:
         if changed:
             self._write_status(w)
@@ -1186,7 +1198,7 @@ class Kubelet:
             host = hg.get("host") or w.pod_ip
             path = hg.get("path", "/")
             scheme = (hg.get("scheme") or "HTTP").lower()
-            ans = http_answer(c, port, path, now)
+            ans = probe_request(c, port, path, now, self._cni0_ip())
             if ans is None:
                 return (
                     False,

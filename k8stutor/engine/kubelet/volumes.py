@@ -11,11 +11,13 @@ start, as the real kubelet does: env vars never see later ConfigMap changes.
 from __future__ import annotations
 
 import base64
+import datetime as _dt
 import re
+import zlib
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ..runtime.sh.vfs import VFS, Node, VFSError, normpath
+from ..runtime.sh.vfs import VFS, HookedMount, Node, VFSError, normpath
 
 if TYPE_CHECKING:
     from ..cluster import Cluster
@@ -46,6 +48,9 @@ class PodVolumes:
     # Volumes whose ConfigMap/Secret was ``immutable`` when mounted: the kubelet stops watching it, so even a
     # deleted and re-created object of that name never reaches the files.
     immutable: set[str] = field(default_factory=set)
+    # configMap/secret/downwardAPI/projected volumes: written by the kubelet alone (AtomicWriter), read-only to
+    # containers, so a process running ahead reads them live (``HookedMount``) instead of from a snapshot.
+    projected: set[str] = field(default_factory=set)
 
 
 def _b64(v: str) -> bytes:
@@ -172,6 +177,126 @@ def _fill(fs: VFS, files: dict[str, tuple[bytes, int]]) -> None:
         p = normpath("/" + path)
         fs.makedirs(p.rsplit("/", 1)[0] or "/")
         fs.write(p, data, mode=mode)
+
+
+DATA_DIR = "..data"
+NEW_DATA_DIR = "..data_tmp"
+
+
+def atomic_write(fs: VFS, files: dict[str, tuple[bytes, int]], now: float, salt: str = "") -> bool:
+    """Project ``files`` into ``fs`` like the kubelet's AtomicWriter (pkg/volume/util/atomic_writer.go).
+
+    The data goes to a new timestamped directory ``..2006_01_02_15_04_05.<n>`` (``os.MkdirTemp``'s random
+    suffix, here derived from ``salt`` and ``now``), each top-level name is a symlink ``key -> ..data/key``
+    and ``..data`` points at the timestamped directory; an update swaps ``..data`` with one rename, removes names
+    no longer projected and the old directory. Nothing is written when the content is unchanged (False).
+    """
+    payload = {normpath("/" + k).lstrip("/"): v for k, v in files.items()}
+    old_ts = ""
+    try:
+        old_ts = fs.readlink("/" + DATA_DIR)
+    except VFSError:
+        pass
+    to_remove: set[str] = set()
+    if old_ts:
+        old_paths = _walk_paths(fs, "/" + old_ts)
+        new_paths = set()
+        for path in payload:
+            while path:
+                new_paths.add(path)
+                path = path.rpartition("/")[0]
+        to_remove = old_paths - new_paths
+        changed = False
+        for path, (data, _mode) in payload.items():
+            try:
+                changed = fs.read(f"/{old_ts}/{path}") != data
+            except VFSError:
+                changed = True
+            if changed:
+                break
+        if not changed and not to_remove:
+            return False
+    stamp = _dt.datetime.fromtimestamp(now, _dt.UTC).strftime("..%Y_%m_%d_%H_%M_%S.")
+    n = zlib.crc32(f"{salt}/{now!r}".encode())
+    if not old_ts and type(fs) is VFS and not fs.mounts() and not fs.root.children:
+        _first_layout(fs, payload, f"{stamp}{n}")  # every pod mounts one: build the nodes directly
+        return True
+    while fs.exists(f"/{stamp}{n}") or fs.is_link(f"/{stamp}{n}"):
+        n = zlib.crc32(str(n).encode())
+    ts = f"{stamp}{n}"
+    fs.mkdir("/" + ts, mode=0o755)
+    for path, (data, mode) in payload.items():
+        full = f"/{ts}/{path}"
+        fs.makedirs(full.rsplit("/", 1)[0], mode=0o755)
+        fs.write(full, data, mode=mode)
+        fs.chmod(full, mode)
+    for path in payload:
+        top = path.split("/", 1)[0]
+        if not fs.is_link("/" + top):
+            fs.symlink(f"{DATA_DIR}/{top}", "/" + top)
+    fs.symlink(ts, "/" + NEW_DATA_DIR)
+    fs.rename("/" + NEW_DATA_DIR, "/" + DATA_DIR)
+    for path in to_remove:
+        if "/" not in path:
+            try:
+                fs.remove("/" + path)
+            except VFSError:
+                pass
+    if old_ts:
+        try:
+            fs.remove("/" + old_ts, recursive=True)
+        except VFSError:
+            pass
+    return True
+
+
+def _first_layout(fs: VFS, payload: dict[str, tuple[bytes, int]], ts: str) -> None:
+    """``atomic_write`` into an empty volume, built as nodes directly (same result, far cheaper)."""
+    t = fs._now()
+    ts_node = Node(True, 0o755, t)
+    root = fs.root
+    for path, (data, mode) in payload.items():
+        *dirs, leaf = path.split("/")
+        d = ts_node
+        for part in dirs:
+            nxt = d.children.get(part)
+            if nxt is None:
+                nxt = d.children[part] = Node(True, 0o755, t)
+            d = nxt
+        d.children[leaf] = Node(False, mode, t, data)
+        top = dirs[0] if dirs else leaf
+        if top not in root.children:
+            root.children[top] = Node(False, 0o777, t, link=f"{DATA_DIR}/{top}")
+    root.children[ts] = ts_node
+    root.children[DATA_DIR] = Node(False, 0o777, t, link=ts)
+    root.mtime = t
+    fs._links = True
+
+
+def _walk_paths(fs: VFS, base: str) -> set[str]:
+    """Every path under ``base`` (relative), like the filepath.Walk in AtomicWriter.pathsToRemove."""
+    out: set[str] = set()
+    stack = [""]
+    while stack:
+        rel = stack.pop()
+        try:
+            names = fs.listdir(base + ("/" + rel if rel else ""))
+        except VFSError:
+            continue
+        for name in names:
+            child = f"{rel}/{name}" if rel else name
+            out.add(child)
+            if fs.is_dir(f"{base}/{child}") and not fs.is_link(f"{base}/{child}"):
+                stack.append(child)
+    return out
+
+
+def _projected_fs(cluster: Cluster, memory: bool) -> VFS:
+    """The wrapped emptyDir of a configMap (disk) or secret/projected/downwardAPI (tmpfs) volume."""
+    fs = VFS(clock=cluster.clock.now)
+    fs.root.mode = 0o1777 if memory else 0o777  # emptyDir roots are 0777; a fresh tmpfs keeps its sticky bit
+    fs.tmpfs = memory
+    return fs
 
 
 def _keyed_files(data: dict[str, bytes], items: list[dict[str, Any]] | None, mode: int, what: str,
@@ -312,7 +437,11 @@ def mount_pod_volumes(cluster: Cluster, pod: dict[str, Any], node: str, node_ip:
         name = vol.get("name", "")
         try:
             if "emptyDir" in vol:
-                pv_out.fs[name] = vs.empty_dir(uid, name)
+                pv_out.fs[name] = ed = vs.empty_dir(uid, name)
+                if ((vol["emptyDir"] or {}).get("medium") or "") == "Memory":
+                    ed.tmpfs = True  # a tmpfs mount: its pages are charged to the pod's memory cgroup
+                if ed.root.mode == 0o755:  # fresh: emptyDir's setupDir makes it 0777 (tmpfs keeps its sticky bit)
+                    ed.root.mode = 0o1777 if ed.tmpfs else 0o777
             elif "hostPath" in vol:
                 pv_out.fs[name] = host_path_fs(cluster, node, vol["hostPath"] or {})
             elif "persistentVolumeClaim" in vol:
@@ -328,10 +457,12 @@ def mount_pod_volumes(cluster: Cluster, pod: dict[str, Any], node: str, node_ip:
                 pv_out.fs[name] = fs if fs is not None else VFS()
                 pv_out.readonly[name] = bool((vol["persistentVolumeClaim"] or {}).get("readOnly"))
             elif any(k in vol for k in ("configMap", "secret", "downwardAPI", "projected")):
-                fs = VFS(clock=cluster.clock.now)
-                _fill(fs, volume_files(cluster, pod, vol, node_ip, pod_ip))
+                fs = _projected_fs(cluster, "configMap" not in vol)
+                atomic_write(fs, volume_files(cluster, pod, vol, node_ip, pod_ip), cluster.clock.now(),
+                             f"{uid}/{name}")
                 pv_out.fs[name] = fs
                 pv_out.readonly[name] = True
+                pv_out.projected.add(name)
                 for key, res, nkey in (("configMap", "configmaps", "name"), ("secret", "secrets", "secretName")):
                     if key in vol:
                         pv_out.sources[name] = (res, (vol[key] or {}).get(nkey, ""))
@@ -357,13 +488,39 @@ def refresh(cluster: Cluster, pod: dict[str, Any], vols: PodVolumes, node_ip: st
             files = volume_files(cluster, pod, vol, node_ip, pod_ip)
         except MountError:
             continue
-        _fill(vols.fs[name], files)
+        uid = (pod.get("metadata") or {}).get("uid", "")
+        atomic_write(vols.fs[name], files, cluster.clock.now(), f"{uid}/{name}")
 
 
-def mount_into(root: VFS, container: dict[str, Any], vols: PodVolumes, snapshot: bool = False) -> None:
+def subpath_copies(container: dict[str, Any], vols: PodVolumes) -> dict[str, bytes]:
+    """The files of a container's ``subPath`` mounts of configMap/secret/read-only volumes as they are at its
+    start (mount path -> bytes): the bind mount keeps the file it resolved then, later updates never reach it."""
+    out: dict[str, bytes] = {}
+    for m in container.get("volumeMounts") or []:
+        name, sub = m.get("name", ""), m.get("subPath") or ""
+        fs = vols.fs.get(name)
+        if not sub or fs is None or isinstance(fs, _FileVolume):
+            continue
+        if vols.sources.get(name) or bool(m.get("readOnly")) or vols.readonly.get(name, False):
+            sp = normpath("/" + sub)
+            if fs.is_file(sp):
+                out[normpath(m.get("mountPath", "/"))] = fs.read(sp)
+    return out
+
+
+def mount_into(
+    root: VFS,
+    container: dict[str, Any],
+    vols: PodVolumes,
+    snapshot: bool = False,
+    copies: dict[str, bytes] | None = None,
+) -> None:
     """Mount a container's ``volumeMounts`` into its root filesystem (``subPath`` mounts are copied, once).
 
-    ``snapshot``: mount deep copies (for the process run-ahead, whose writes are replayed later).
+    ``snapshot``: mount deep copies (for the process run-ahead, whose writes are replayed later), except for
+    configMap/secret/downwardAPI/projected volumes: those are mounted through a ``HookedMount`` of the live
+    volume, whose hook the process runner sets to wait for virtual time before a read. ``copies``: the
+    ``subPath`` files taken at the container's start (``subpath_copies``), else they are read now.
     """
     for m in container.get("volumeMounts") or []:
         fs = vols.fs.get(m.get("name", ""))
@@ -383,10 +540,13 @@ def mount_into(root: VFS, container: dict[str, Any], vols: PodVolumes, snapshot:
         if sub:
             sp = normpath("/" + sub)
             if vols.sources.get(m.get("name", "")) or ro:
-                # A copy taken now: later ConfigMap updates never reach a subPath mount.
-                if fs.is_file(sp):
+                # A copy taken at the start: later ConfigMap updates never reach a subPath mount.
+                copy = copies.get(mp) if copies is not None else None
+                if copy is None and fs.is_file(sp):
+                    copy = fs.read(sp)
+                if copy is not None:
                     root.makedirs(mp.rsplit("/", 1)[0] or "/")
-                    root.write(mp, fs.read(sp))
+                    root.write(mp, copy)
                 continue
             if not fs.exists(sp):
                 fs.makedirs(sp)
@@ -401,12 +561,14 @@ def mount_into(root: VFS, container: dict[str, Any], vols: PodVolumes, snapshot:
             target = fs
         if mp == "/":
             continue
-        root.mount(mp, snapshot_fs(target) if snapshot else target, readonly=ro)
+        if snapshot:
+            target = HookedMount(target) if m.get("name", "") in vols.projected else snapshot_fs(target)
+        root.mount(mp, target, readonly=ro)
 
 
 def _clone_node(n: Node) -> Node:
     if not n.is_dir:
-        return Node(False, n.mode, n.mtime, n.data)  # file bytes are immutable: shared, not copied
+        return Node(False, n.mode, n.mtime, n.data, link=n.link)  # file bytes are immutable: shared, not copied
     return Node(True, n.mode, n.mtime, b"", {k: _clone_node(v) for k, v in n.children.items()})
 
 
@@ -418,6 +580,7 @@ def snapshot_fs(fs: VFS) -> VFS:
     node = src._lookup(path)
     if node is not None and node.is_dir:
         out.root = _clone_node(node)
+    out._links, out.tmpfs = src._links, src.tmpfs
     base = path.rstrip("/")
     for mp, (sub, ro) in src.mounts().items():
         if mp.startswith(base + "/"):

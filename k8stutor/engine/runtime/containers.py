@@ -100,6 +100,13 @@ class Container:
         self.catch_up(now)
         return self._live
 
+    def read_text(self, path: str, now: float) -> str | None:
+        """A file of the container's filesystem at ``now`` (its mounted volumes included), or None."""
+        fs = self.live_vfs(now)
+        if not fs.is_file(path):
+            return None
+        return fs.read(path).decode(errors="replace")
+
     def catch_up(self, now: float) -> None:
         """Apply the process's filesystem effects that are due by ``now``."""
         if self._live is None or self.run is None or self.started is None:
@@ -213,11 +220,32 @@ def serve_request(
     ans = http_answer(c, port, path, now)
     if ans is None:
         return None
-    if client and _is_nginx(c.image):
-        size = 0 if method == "HEAD" else len(ans[1].encode())
-        line = nginx_access_line(client, now, method, path or "/", ans[0], size, agent)
-        bisect.insort(c.logs, (now, "out", line.encode()), key=lambda x: x[0])
+    if client:
+        log_access(c, client, now, method, path, ans[0], ans[1], agent)
     return ans[0], ans[1], c.record_request(now)
+
+
+PROBE_AGENT = "kube-probe/1.32"  # the kubelet's User-Agent: kube-probe/<major>.<minor>
+
+
+def probe_request(c: Container, port: int, path: str, now: float, client: str) -> tuple[int, str] | None:
+    """The kubelet's HTTP probe of the container (``client`` is the node's cni0 address): (status, body) or
+    None when nothing listens; nginx writes the probe to its access log as for any other client."""
+    ans = http_answer(c, port, path, now)
+    if ans is not None and client:
+        log_access(c, client, now, "GET", path, ans[0], ans[1], PROBE_AGENT)
+    return ans
+
+
+def log_access(
+    c: Container, client: str, now: float, method: str, path: str, status: int, body: str, agent: str
+) -> None:
+    """Write the server's access-log line for one request (nginx images only; other servers log nothing)."""
+    if not _is_nginx(c.image):
+        return
+    size = 0 if method == "HEAD" else len(body.encode())
+    line = nginx_access_line(client, now, method, path or "/", status, size, agent)
+    bisect.insort(c.logs, (now, "out", line.encode()), key=lambda x: x[0])
 
 
 # Apache httpd 2.4's built-in 404 page (modules/http/http_protocol.c).
@@ -279,12 +307,11 @@ def http_answer(c: Container, port: int, path: str, now: float) -> tuple[int, st
     if c.image is None or c.listen_at is None or c.listen_at > now or not c.running:
         return None
     for p in c.image.ports:
-        if p.port != port:
+        if p.port != port or (p.subcommand and p.subcommand not in c.argv[1:2]):
             continue
         clean = path.split("?", 1)[0] or "/"
         if clean in p.paths:
-            ans: dict[str, Any] = p.paths[clean]
-            return int(ans.get("status", 200)), str(ans.get("body", ""))
+            return _path_answer(c, p.paths[clean], now)
         if p.docroot:
             fs = c.live_vfs(now)
             target = p.docroot.rstrip("/") + (clean if clean != "/" else "/index.html")
@@ -299,3 +326,23 @@ def http_answer(c: Container, port: int, path: str, now: float) -> tuple[int, st
             return 200, ""
         return 404, "404 page not found\n"
     return None
+
+
+def _path_answer(c: Container, ans: dict[str, Any], now: float) -> tuple[int, str]:
+    """A catalogue path's answer: ``status``/``body``, or its ``then`` answer once the server has run for more
+    than ``after`` seconds (agnhost liveness: 200 for 10 s, then 500). Bodies may name ``{hostname}`` and
+    ``{uptime}`` (seconds since the server started, as Go's ``%v`` prints a float64)."""
+    up = now - (c.started if c.started is not None else now)
+    if "after" in ans and up > float(ans["after"]):
+        ans = {**ans, **(ans.get("then") or {})}
+    body = str(ans.get("body", ""))
+    if "{" in body:
+        body = body.replace("{hostname}", c.hostname).replace("{uptime}", go_float(round(up, 9)))
+    return int(ans.get("status", 200)), body
+
+
+def go_float(x: float) -> str:
+    """A float64 as Go's ``%v`` prints it (shortest representation, no trailing ``.0``)."""
+    if x == int(x) and abs(x) < 1e21:
+        return str(int(x))
+    return repr(x)

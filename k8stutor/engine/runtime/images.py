@@ -79,6 +79,8 @@ class PortSpec:
     port: int
     docroot: str = ""
     paths: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # Served only when the container runs this subcommand (agnhost: ``/agnhost liveness``); "" = always.
+    subcommand: str = ""
 
 
 @dataclass
@@ -102,6 +104,9 @@ class Image:
     request_cpu: float = 0.0  # CPU seconds one HTTP request costs the server (its CPU use follows the load)
     sigterm: str = "exit"  # exit | ignore
     log: str = ""
+    # Start-up logs that depend on the container's mounted configuration: the first entry whose ``file``
+    # (a YAML document) has ``key`` set to one of ``values`` ("" = unset) replaces ``log``.
+    log_variants: list[dict[str, Any]] = field(default_factory=list)
 
     def program(self, name: str) -> str | None:
         """What the executable ``name`` does in this image (server, stress ...), if it is special."""
@@ -154,7 +159,9 @@ class Catalogue:
             self.aliases[repo] = entry["alias_of"]
             return
         ports = [
-            PortSpec(int(p["port"]), p.get("docroot", ""), dict(p.get("paths") or {}))
+            PortSpec(
+                int(p["port"]), p.get("docroot", ""), dict(p.get("paths") or {}), str(p.get("subcommand", ""))
+            )
             for p in entry.get("ports") or []
         ]
         self.images[repo] = Image(
@@ -175,6 +182,7 @@ class Catalogue:
             request_cpu=float(entry.get("request_cpu_ms", 0) or 0) / 1000.0,
             sigterm=entry.get("sigterm", "exit"),
             log=entry.get("log", ""),
+            log_variants=[dict(v) for v in entry.get("log_variants") or []],
         )
 
     def lookup(self, ref: ImageRef) -> Image | None:

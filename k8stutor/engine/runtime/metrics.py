@@ -44,6 +44,8 @@ def _cpu_limit(container: dict[str, Any]) -> int | None:
 
 def container_usage(cluster: Cluster, pod: dict[str, Any]) -> list[tuple[str, int, int]]:
     """[(container, millicores, bytes)] for a running pod."""
+    from ..kubelet.eviction import tmpfs_charge
+
     mgr = getattr(cluster, "kubelets", None)
     meta = pod["metadata"]
     k = mgr.kubelet_for_pod(meta.get("namespace", ""), meta["name"]) if mgr is not None else None
@@ -56,7 +58,8 @@ def container_usage(cluster: Cluster, pod: dict[str, Any]) -> list[tuple[str, in
         if cs is not None and cs.current is not None:
             if not cs.current.running:
                 continue
-            mem = cs.current.memory_at(now)
+            # tmpfs (emptyDir medium: Memory) pages are charged to the writing container's cgroup.
+            mem = cs.current.memory_at(now) + tmpfs_charge(cluster, pod, c)
             cpu = (cs.current.image.cpu if cs.current.image else cpu) + cs.current.cpu_m
             cpu += cs.current.load_millicores(now)  # the requests the network delivered to it
         limit = _cpu_limit(c)

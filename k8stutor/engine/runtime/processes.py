@@ -6,8 +6,9 @@ memory allocated, the exit — is recorded with the virtual offset (seconds sinc
 because ``sleep`` only moves that offset. The runtime then applies the effects to the live container at those
 instants, so an exec probe at t=35s sees what the process had done by then. A process that is still running at
 the horizon is simply "running": it runs in its own greenlet (``ProcessRunner``) and is paused there — at a
-``sleep`` that ends past the horizon, or before a network command whose answer lies in the future — and
-resumed at the same point when virtual time gets there. Same determinism as one straight run: no threads, no
+``sleep`` that ends past the horizon, or before a network command whose answer lies in the future, or before
+it reads a configMap/secret/downwardAPI/projected volume (mounted live, not copied: the kubelet rewrites those
+files) — and resumed at the same point when virtual time gets there. Same determinism as one straight run: no threads, no
 wall clock; the engine decides when a paused process goes on.
 """
 
@@ -21,12 +22,14 @@ from functools import lru_cache
 from typing import Any, TypeVar, overload
 
 import greenlet
+import yaml
 
 from ..timeutil import EPOCH
 from .images import Image, parse_bytes
 from .sh import VFS, Shell, ShellLimitExceeded
 from .sh.builtins import strftime
 from .sh.interp import IO, CommandContext, ExitShell, InStream, Writer, _LoopControl, _Return
+from .sh.vfs import HookedMount
 
 FOREVER = 10 * 365 * 86400.0
 NET_QUANTUM = 1.0
@@ -60,7 +63,9 @@ class ProcessRun:
     oom: bool = False
     horizon: float = 0.0
     start_error: str = ""
-    suspended: bool = False  # stopped at ``horizon`` before a network command whose answer lies in the future
+    # stopped at ``horizon`` before a network command whose answer lies in the future, or before a read of a
+    # volume the kubelet keeps current (configMap/secret/...): resumed exactly when virtual time gets there
+    suspended: bool = False
     fresh: int = 0  # index of the first effect recorded by the latest ``ProcessRunner.advance``
 
 
@@ -124,6 +129,33 @@ class JournalVFS(VFS):
         finally:
             self._depth -= 1
         self._rec("remove", path, recursive=recursive)
+
+    def symlink(self, target: str, path: str) -> None:
+        """ln -s (journalled)."""
+        self._depth += 1
+        try:
+            super().symlink(target, path)
+        finally:
+            self._depth -= 1
+        self._rec("symlink", target, path)
+
+    def rename(self, src: str, dst: str) -> None:
+        """rename(2) (journalled)."""
+        self._depth += 1
+        try:
+            super().rename(src, dst)
+        finally:
+            self._depth -= 1
+        self._rec("rename", src, dst)
+
+    def chmod(self, path: str, mode: int) -> None:
+        """chmod (journalled)."""
+        self._depth += 1
+        try:
+            super().chmod(path, mode)
+        finally:
+            self._depth -= 1
+        self._rec("chmod", path, mode)
 
 
 def apply_fs_effect(vfs: VFS, data: Any) -> None:
@@ -207,6 +239,9 @@ class ProcessSpec:
     # from there when virtual time gets there, replaying the answers already given (``net_memo``).
     present: Callable[[], float] | None = None
     net_memo: list[tuple[bytes, bytes, int, float, list[Any]]] = field(default_factory=list)
+    # Reads a file of the container's filesystem as it starts (its mounted volumes included): the start-up
+    # log of an image with ``log_variants`` depends on it (kube-proxy's config.conf ``mode``).
+    read_file: Callable[[str], str | None] | None = None
 
 
 def _shell_for(
@@ -239,7 +274,7 @@ def _shell_for(
                 cmds[name] = fn
                 cmds[name.rsplit("/", 1)[-1]] = fn
     if image is None or image.shell:
-        cmds["nslookup"] = _nslookup(spec)
+        cmds["nslookup"] = _nslookup(spec, image is not None and image.program("nslookup") == "bind9")
         net = getattr(spec.resolver, "commands", None)
         if net is not None:
             cmds.update(net(image))
@@ -276,7 +311,9 @@ def _program(
             ctx.stderr.write(f"nginx version: nginx/{spec.env.get('NGINX_VERSION') or '1.27.3'}\n")
             return 0
         if image.log:
-            text = _format_log(image.log, spec.start + offset[0] + image.startup, spec)
+            text = _format_log(
+                log_template(image, spec.read_file), spec.start + offset[0] + image.startup, spec
+            )
             ctx.stderr.write(text) if kind == "server" else None
         sink.append(Effect(offset[0] + image.startup, "listen", True))
         ctx.sleep(FOREVER)
@@ -369,6 +406,38 @@ def _timed_log(template: str, ts: float) -> str:
     return re.sub(r"\{time:([^}]*)\}", repl, template)
 
 
+def log_template(image: Image, read_file: Callable[[str], str | None] | None) -> str:
+    """The image's start-up log template: the first ``log_variants`` entry whose ``when`` conditions all hold
+    on the container's files (``file`` parsed as YAML; ``when`` maps a dotted key to the values it may have,
+    "" standing for unset), else ``log``."""
+    if not image.log_variants or read_file is None:
+        return image.log
+    docs: dict[str, dict[str, Any]] = {}
+    for v in image.log_variants:
+        path = str(v.get("file", ""))
+        if path not in docs:
+            try:
+                text = read_file(path)
+                doc = yaml.safe_load(text) if text else None
+            except (yaml.YAMLError, OSError):
+                doc = None
+            docs[path] = doc if isinstance(doc, dict) else {}
+        if all(
+            _yaml_value(docs[path], str(key)) in [str(x) for x in values or [""]]
+            for key, values in (v.get("when") or {}).items()
+        ):
+            return str(v.get("log", ""))
+    return image.log
+
+
+def _yaml_value(doc: dict[str, Any], dotted: str) -> str:
+    """``ipvs.scheduler`` of a parsed YAML document as a string ("" when unset or null)."""
+    node: Any = doc
+    for part in dotted.split("."):
+        node = node.get(part) if isinstance(node, dict) else None
+    return "" if node is None else str(node)
+
+
 def _format_log(template: str, ts: float, spec: ProcessSpec) -> str:
     return _timed_log(template, ts).replace("{pod_ip}", spec.pod_ip or "127.0.0.1")
 
@@ -421,7 +490,36 @@ def _live(
     return run
 
 
-def _nslookup(spec: ProcessSpec) -> Callable[[CommandContext], int]:
+def _nslookup(spec: ProcessSpec, bind9: bool = False) -> Callable[[CommandContext], int]:
+    """``nslookup HOST``: BusyBox's, or (``bind9``) dnsutils' from BIND 9 (``ADDRESS#PORT``, no trailing
+    blank line)."""
+
+    def nslookup_bind9(ctx: CommandContext) -> int:
+        names = [a for a in ctx.argv[1:] if not a.startswith("-")]
+        if not names:
+            ctx.stderr.write("Usage: nslookup [-opt ...] host\n")
+            return 1
+        name = names[0]
+        ns = spec.env.get("POD_NAMESPACE", "default")
+        ctx.stdout.write("Server:\t\t10.96.0.10\nAddress:\t10.96.0.10#53\n\n")
+        # The search list (ndots:5) in order; the answer names the first candidate that resolves.
+        bare = name.rstrip(".")
+        tries = [bare]
+        if not name.endswith(".") and name.count(".") < 5:
+            tries = [
+                f"{bare}.{ns}.svc.cluster.local",
+                f"{bare}.svc.cluster.local",
+                f"{bare}.cluster.local",
+                bare,
+            ]
+        for fq in tries:
+            ip = spec.resolver(fq) if spec.resolver else None
+            if ip is not None:
+                ctx.stdout.write(f"Name:\t{fq}\nAddress: {ip}\n")
+                return 0
+        ctx.stdout.write(f"** server can't find {name}: NXDOMAIN\n\n")
+        return 1
+
     def nslookup(ctx: CommandContext) -> int:
         if len(ctx.argv) < 2:
             ctx.stderr.write(
@@ -440,7 +538,7 @@ def _nslookup(spec: ProcessSpec) -> Callable[[CommandContext], int]:
         ctx.stdout.write(f"Name:\t{fq}\nAddress: {ip}\n\n")
         return 0
 
-    return nslookup
+    return nslookup_bind9 if bind9 else nslookup
 
 
 def server_fast_path(spec: ProcessSpec) -> ProcessRun | None:
@@ -457,7 +555,8 @@ def server_fast_path(spec: ProcessSpec) -> ProcessRun | None:
         return None
     effects = []
     if image.log:
-        effects.append(Effect(0.0, "err", _format_log(image.log, spec.start + image.startup, spec).encode()))
+        text = _format_log(log_template(image, spec.read_file), spec.start + image.startup, spec)
+        effects.append(Effect(0.0, "err", text.encode()))
     effects.append(Effect(image.startup, "listen", True))
     return ProcessRun(effects=effects, exit_code=None, horizon=FOREVER)
 
@@ -517,7 +616,9 @@ class ProcessRunner:
     """A container's main process in its own greenlet, advanced in virtual time and resumed where it stopped.
 
     ``advance(horizon)`` runs the process until it exits, or pauses it at a ``sleep`` that ends past
-    ``horizon`` seconds, or before a network command later than the live clock allows (``spec.present``).
+    ``horizon`` seconds, or before a network command later than the live clock allows (``spec.present``), or
+    before it reads a configMap/secret/downwardAPI/projected volume (a ``HookedMount`` of the live volume) while
+    ahead of the live clock: it then reads the files as the kubelet has updated them by that instant.
     Effects accumulate in one ``ProcessRun``; ``run.fresh`` is where the latest advance's effects begin.
     """
 
@@ -541,7 +642,7 @@ class ProcessRunner:
 
     def _pause(self, why: str, at: float) -> None:
         self._wake = at
-        self._net = why == "net"
+        self._net = why != "sleep"
         g = self._g
         assert g is not None and g.parent is not None
         g.parent.switch()
@@ -550,12 +651,24 @@ class ProcessRunner:
             self._sh._steps = 0
             self._sh._out_total = 0
 
+    def _read_gate(self) -> None:
+        """Before an access to a live-mounted volume: wait until virtual time reaches the process."""
+        present = self.spec.present
+        if present is None or self._state.get("pause") is None or greenlet.getcurrent() is not self._g:
+            return
+        while self._offset[0] > present() - self.spec.start + 1e-3:  # a millisecond early is "now"
+            self._pause("read", self._offset[0])
+
     def _start(self) -> bool:
         spec, run = self.spec, self.run
         sink = run.effects
         self.vfs.journal = sink
         offset = self._offset
         self.vfs.offset = lambda: offset[0]
+        if spec.present is not None:
+            for fs, _ro in self.vfs.mounts().values():
+                if isinstance(fs, HookedMount):
+                    fs.hook = self._read_gate
         sh = _shell_for(spec, self.vfs, sink, offset, 0.0, self._state)
         self._sh = sh
         argv = spec.argv

@@ -536,7 +536,8 @@ class Scheduler(Controller):
             seg = (
                 keys[lo:hi] if hi <= n else (keys[lo:] + keys[: hi - n] if lo < n else keys[lo - n : hi - n])
             )
-            new = set(seg).difference(cache)
+            seg_keys = set(seg)
+            new = seg_keys.difference(cache)
             if new:
                 if len(new) > 64:
                     first: dict[int, int] = {}
@@ -550,12 +551,16 @@ class Scheduler(Controller):
                     ev = cache[k] = self._evaluate(ctx, nodes[(start + pos + off) % n])
                     if ev.status is None:
                         feasible_keys.add(k)
-            positions.extend(
-                islice(
-                    compress(range(pos, end), map(feasible_keys.__contains__, seg)),
-                    num_to_find - len(positions),
+            if seg_keys <= feasible_keys:
+                # Every node of the chunk passes (the usual case on a roomy cluster): no per-node test.
+                positions.extend(range(pos, min(end, pos + num_to_find - len(positions))))
+            else:
+                positions.extend(
+                    islice(
+                        compress(range(pos, end), map(feasible_keys.__contains__, seg)),
+                        num_to_find - len(positions),
+                    )
                 )
-            )
             pos = end
         processed = positions[-1] + 1 if len(positions) >= num_to_find else n
         hi = start + processed
@@ -569,10 +574,23 @@ class Scheduler(Controller):
         if len(positions) == 1:
             a.chosen = a.order[(start + positions[0]) % n]
             return a
-        used = set(map(rot.__getitem__, positions))
+        # The keys of the feasible nodes, in scan order (``rot`` itself when every scanned node passed).
+        pkeys = rot if len(positions) == len(rot) else list(map(rot.__getitem__, positions))
+        used = set(pkeys)
         best = self._score([cache[k] for k in used])
         best_keys = {k for k in used if cache[k].total == best}
-        ties = list(compress(positions, map(best_keys.__contains__, map(rot.__getitem__, positions))))
+        if len(best_keys) == len(used):
+            ties = positions
+        elif len(best_keys) == 1:
+            # One best node state: count its nodes, then walk only up to the drawn one.
+            (bk,) = best_keys
+            count = pkeys.count(bk)
+            r = 0 if count == 1 else self.cluster.rng.randrange(count)
+            pick = next(islice(compress(positions, map(bk.__eq__, pkeys)), r, None))
+            a.chosen = a.order[(start + pick) % n]
+            return a
+        else:
+            ties = list(compress(positions, map(best_keys.__contains__, pkeys)))
         pick = ties[0] if len(ties) == 1 else ties[self.cluster.rng.randrange(len(ties))]
         a.chosen = a.order[(start + pick) % n]
         return a

@@ -102,6 +102,14 @@ class PersistentVolumeController(Controller):
         ns = meta.get("namespace", "") or ""
         if ev.resource == "pods":
             key = (ns, meta["name"])
+            if key not in self._pod_claims and (
+                ev.type == DELETED
+                or not any(
+                    isinstance(v, dict) and "persistentVolumeClaim" in v
+                    for v in (ev.object.get("spec") or {}).get("volumes") or ()
+                )
+            ):
+                return  # a pod that uses no claim, before or now (most pod writes)
             old = self._pod_claims.pop(key, [])
             for c in old:
                 self.claim_users.get((ns, c), set()).discard(meta["name"])

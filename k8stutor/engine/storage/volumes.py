@@ -158,8 +158,11 @@ def _du(fs: VFS, path: str) -> int:
         return 0
     for n in names:
         p = path.rstrip("/") + "/" + n
-        if fs.is_dir(p):
+        st = fs.lstat(p)  # a symlink is not followed (it could point back up the tree)
+        if st.is_link:
+            continue
+        if st.is_dir:
             total += _du(fs, p)
         else:
-            total += fs.stat(p).size
+            total += st.size
     return total

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ...engine.api.scale import SCALABLE
 from ...engine.errors import StatusError
 from ..durations import DurationError, parse_duration
 from ..flags import Flag
@@ -10,9 +11,6 @@ from ..output import OPERATION_FORMATS, check_format, render
 from ..result import CommandError
 from .common import FILE_FLAGS
 from .rollout import resolve_targets
-
-# Kinds with a scale subresource (custom resources declare theirs in the CRD).
-SCALABLE = frozenset({"deployments.apps", "replicasets.apps", "statefulsets.apps", "replicationcontrollers"})
 
 SCALE_FLAGS = [
     *FILE_FLAGS,
@@ -92,20 +90,38 @@ def cmd_scale(ctx: Ctx) -> None:
                 )
             )
             break
-        spec_replicas = int((obj.get("spec") or {}).get("replicas", 1) or 0)
-        if current != -1 and spec_replicas != current:
-            errors.append(f"error: Expected replicas to be {current}, was {spec_replicas}")
-            break
-        if rv and obj["metadata"].get("resourceVersion") != rv:
-            errors.append(
-                f"error: Expected resource version to be {rv}, was {obj['metadata'].get('resourceVersion')}"
-            )
-            break
-        patch: dict = {"spec": {"replicas": replicas}}
-        if ctx.flag("record"):
-            patch["metadata"] = {"annotations": {"kubernetes.io/change-cause": change_cause(ctx)}}
+        # The scale subresource, as kubectl's scaler does it: with a precondition GET .../scale, check, PUT
+        # .../scale; without, PATCH .../scale with {"spec":{"replicas":N}} (RBAC: deployments/scale).
         try:
-            result = ctx.api.patch(rt, name, ns, patch, "merge", dry_run=dry == "server")
+            if current != -1 or rv:
+                scale = ctx.api.get_scale(rt, name, ns)
+                have = int((scale.get("spec") or {}).get("replicas") or 0)
+                if current != -1 and have != current:
+                    errors.append(f"error: Expected replicas to be {current}, was {have}")
+                    break
+                have_rv = (scale.get("metadata") or {}).get("resourceVersion")
+                if rv and have_rv != rv:
+                    errors.append(f"error: Expected resource version to be {rv}, was {have_rv}")
+                    break
+                scale = {**scale, "spec": {**(scale.get("spec") or {}), "replicas": replicas}}
+                ctx.api.update_scale(rt, scale, ns, dry_run=dry == "server")
+            else:
+                ctx.api.patch(
+                    rt,
+                    name,
+                    ns,
+                    {"spec": {"replicas": replicas}},
+                    "merge",
+                    dry_run=dry == "server",
+                    subresource="scale",
+                )
+            if ctx.flag("record") and dry == "none":
+                # The recorder's own merge patch of the object (it needs patch on the resource itself).
+                cause = {"metadata": {"annotations": {"kubernetes.io/change-cause": change_cause(ctx)}}}
+                ctx.api.patch(rt, name, ns, cause, "merge")
+            result = ctx.api.get(rt, name, ns) if output else obj
+            if output and dry == "server":
+                result = {**result, "spec": {**(result.get("spec") or {}), "replicas": replicas}}
         except StatusError as e:
             errors.append(format_status_error(e))
             break

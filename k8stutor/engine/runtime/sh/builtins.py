@@ -711,6 +711,8 @@ class _TestEval:
             return False
         vfs = self.ctx.vfs
         path = self.ctx.path(s) if s else ""
+        if op in ("-L", "-h"):
+            return bool(s) and vfs.is_link(path)
         if not s or not vfs.exists(path):
             return False
         st = vfs.stat(path)
@@ -784,12 +786,13 @@ def u_rm(ctx: CommandContext) -> int:
         return 1
     for f in files:
         path = ctx.path(f)
-        if not ctx.vfs.exists(path):
+        link = ctx.vfs.is_link(path)  # rm removes a symlink itself, dangling or pointing at a directory
+        if not link and not ctx.vfs.exists(path):
             if not force:
                 ctx.error(f"can't remove '{f}': No such file or directory")
                 status = 1
             continue
-        if ctx.vfs.is_dir(path) and not recursive:
+        if not link and ctx.vfs.is_dir(path) and not recursive:
             ctx.error(f"'{f}' is a directory")
             status = 1
             continue
@@ -816,9 +819,13 @@ def u_mkdir(ctx: CommandContext) -> int:
     return status
 
 
-def _mode_str(is_dir: bool, mode: int) -> str:
+def _mode_str(is_dir: bool, mode: int, is_link: bool = False) -> str:
     bits = "rwxrwxrwx"
-    return ("d" if is_dir else "-") + "".join(bits[i] if mode & (1 << (8 - i)) else "-" for i in range(9))
+    out = ["l" if is_link else "d" if is_dir else "-"]
+    out.extend(bits[i] if mode & (1 << (8 - i)) else "-" for i in range(9))
+    if mode & 0o1000:  # sticky (tmpfs roots, /tmp)
+        out[9] = "t" if mode & 0o001 else "T"
+    return "".join(out)
 
 
 def _ls_date(ts: float) -> str:
@@ -828,7 +835,7 @@ def _ls_date(ts: float) -> str:
 
 def u_ls(ctx: CommandContext) -> int:
     """`ls [-l] [-a] [-A] [-1] [-d] [FILE...]` (one name per line, as when output is not a terminal)."""
-    opts, paths, bad = _split_opts(ctx.argv, "laA1dFhrtRS")
+    opts, paths, bad = _split_opts(ctx.argv, "laA1dFhrtRSL")
     if bad is not None:
         return _bad_opt(ctx, bad)
     long = "l" in opts
@@ -836,33 +843,47 @@ def u_ls(ctx: CommandContext) -> int:
     almost = "A" in opts
     user, _uid, _gid = ctx.shell.user
     status = 0
+    vfs = ctx.vfs
 
     def line(name: str, path: str) -> str:
         if not long:
             return name
-        st = ctx.vfs.stat(path)
+        st = vfs.stat(path) if "L" in opts else vfs.lstat(path)
         nlink = 1
+        size = st.size
         if st.is_dir:
             try:
-                nlink = 2 + sum(1 for c in ctx.vfs.listdir(path) if ctx.vfs.is_dir(posixpath.join(path, c)))
+                kids = vfs.listdir(path)
             except VFSError:
-                nlink = 2
-        size = 4096 if st.is_dir else st.size
-        return f"{_mode_str(st.is_dir, st.mode)} {nlink:4d} {user:<8} {user:<8} {size:9d} {_ls_date(st.mtime)} {name}"
+                kids = []
+            nlink = 2 + sum(1 for c in kids if _is_real_dir(vfs, posixpath.join(path, c)))
+            # tmpfs reports 20 bytes per directory entry (plus 40 for . and ..); disk filesystems a block.
+            size = 40 + 20 * len(kids) if vfs.filesystem(path).tmpfs else 4096
+        text = f"{_mode_str(st.is_dir, st.mode, st.is_link)} {nlink:4d} {user:<8} {user:<8} {size:9d} "
+        text += f"{_ls_date(st.mtime)} {name}"
+        if st.is_link:
+            text += " -> " + vfs.readlink(path)
+        return text
+
+    def listed_as_dir(t: str) -> bool:
+        # A symlink operand is shown as itself with -l or -d (followed otherwise, or with a trailing /).
+        p = ctx.path(t)
+        if "d" in opts or not vfs.is_dir(p):
+            return False
+        return not (long and "L" not in opts and not t.endswith("/") and vfs.is_link(p))
 
     targets = paths or ["."]
-    files = [
-        t for t in targets if ctx.vfs.exists(ctx.path(t)) and (not ctx.vfs.is_dir(ctx.path(t)) or "d" in opts)
-    ]
-    dirs = [t for t in targets if ctx.vfs.is_dir(ctx.path(t)) and "d" not in opts]
+    exists = {t: vfs.exists(ctx.path(t)) or vfs.is_link(ctx.path(t)) for t in targets}
+    files = [t for t in targets if exists[t] and not listed_as_dir(t)]
+    dirs = [t for t in targets if exists[t] and listed_as_dir(t)]
     for t in targets:
-        if not ctx.vfs.exists(ctx.path(t)):
+        if not exists[t]:
             ctx.error(f"{t}: No such file or directory")
             status = 1
     out: list[str] = [line(f, ctx.path(f)) for f in sorted(files)]
     for idx, d in enumerate(sorted(dirs)):
         full = ctx.path(d)
-        names = ctx.vfs.listdir(full)
+        names = vfs.listdir(full)
         if not show_all:
             names = [n for n in names if not n.startswith(".")]
         if show_all and not almost:
@@ -878,6 +899,78 @@ def u_ls(ctx: CommandContext) -> int:
         out.extend(line(n, normpath(n, full)) for n in names)
     if out:
         ctx.stdout.write("\n".join(out) + "\n")
+    return status
+
+
+def _is_real_dir(vfs: Any, path: str) -> bool:
+    try:
+        st = vfs.lstat(path)
+    except VFSError:
+        return False
+    return st.is_dir and not st.is_link
+
+
+def u_readlink(ctx: CommandContext) -> int:
+    """`readlink [-f] FILE`: a symlink's target (status 1 for other files); -f the canonical path."""
+    opts, files, bad = _split_opts(ctx.argv, "fnsvqe")
+    if bad is not None:
+        return _bad_opt(ctx, bad)
+    status = 0
+    for f in files:
+        path = ctx.path(f)
+        if "f" in opts:
+            real = ctx.vfs.realpath(path)
+            if real is None:
+                status = 1
+                continue
+            ctx.stdout.write(real + ("" if "n" in opts else "\n"))
+            continue
+        try:
+            target = ctx.vfs.readlink(path)
+        except (VFSError, OSError):
+            status = 1
+            continue
+        ctx.stdout.write(target + ("" if "n" in opts else "\n"))
+    return status
+
+
+def u_ln(ctx: CommandContext) -> int:
+    """`ln -s [-f] [-n] TARGET LINK` / `ln -s TARGET... DIR` (symbolic links only: no hard links)."""
+    opts, args, bad = _split_opts(ctx.argv, "sfnvT")
+    if bad is not None:
+        return _bad_opt(ctx, bad)
+    if not args:
+        ctx.stderr.write(
+            "BusyBox v1.36.1 (2023-05-18 22:34:17 UTC) multi-call binary.\n\n"
+            "Usage: ln [-sfnbtv] [-S SUF] TARGET... LINK|DIR\n"
+        )
+        return 1
+    if "s" not in opts:
+        ctx.error("hard links are not supported")
+        return 1
+    vfs = ctx.vfs
+    if len(args) == 1:
+        args.append(posixpath.basename(args[0].rstrip("/")) or args[0])
+    *srcs, last = args
+    last_path = ctx.path(last)
+    into_dir = vfs.is_dir(last_path) and not ("n" in opts and vfs.is_link(last_path))
+    if len(srcs) > 1 and not into_dir:
+        ctx.error(f"{last}: Not a directory")
+        return 1
+    status = 0
+    for src in srcs:
+        name = posixpath.join(last, posixpath.basename(src.rstrip("/"))) if into_dir else last
+        dst = ctx.path(name)
+        if "f" in opts and (vfs.is_link(dst) or vfs.is_file(dst)):
+            try:
+                vfs.remove(dst)
+            except VFSError:
+                pass
+        try:
+            vfs.symlink(src, dst)
+        except VFSError as e:
+            ctx.error(f"can't create symlink '{name}' to '{src}': {e.strerror}")
+            status = 1
     return status
 
 
@@ -2402,7 +2495,7 @@ UTILITIES: dict[str, Builtin] = {
     "sleep": u_sleep, "tee": u_tee, "xargs": u_xargs, "base64": u_base64, "which": u_which,
     "hostname": u_hostname, "id": u_id, "whoami": u_whoami, "uname": u_uname, "yes": u_yes, "env": u_env,
     "printenv": u_printenv, "sh": u_sh, "true": b_colon, "false": b_false, "echo": b_echo, "printf": b_printf,
-    "test": b_test, "[": b_test, "pwd": b_pwd,
+    "test": b_test, "[": b_test, "pwd": b_pwd, "readlink": u_readlink, "ln": u_ln,
 }  # fmt: skip
 
 __all__ = ["SHELL_BUILTINS", "UTILITIES", "ShellLimitExceeded", "PIPE_BUFFER", "parse_sleep", "strftime"]
