@@ -6,6 +6,7 @@ The store's watch callback only sets a flag (it runs inside engine writes); the 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,6 +27,9 @@ class ClusterBridge:
     _watch: Any = field(default=None, repr=False)
     _revision: int = field(default=0, repr=False)  # the store revision of the last event seen
     _restores: int = field(default=0, repr=False)
+    # Called when a change arrives after ``take()`` (once per burst, inside the engine write): it may only
+    # schedule work, so the app can show a change before the next pacer tick.
+    on_dirty: Callable[[], None] | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         self._revision = self.cluster.store.revision
@@ -33,8 +37,18 @@ class ClusterBridge:
 
     def _on_event(self, ev: Any) -> None:
         self.events += 1
+        if ev.revision != self._revision + 1:
+            # Every write moves the revision by one and comes with its event: a gap is a restore that
+            # happened before this write (its revision alone would not show it any more).
+            self._restores += 1
         self._revision = ev.revision
-        self._dirty = True
+        self._set_dirty()
+
+    def _set_dirty(self) -> None:
+        if not self._dirty:
+            self._dirty = True
+            if self.on_dirty is not None:
+                self.on_dirty()
 
     @property
     def restores(self) -> int:
@@ -50,7 +64,7 @@ class ClusterBridge:
     def mark(self) -> None:
         """Something changed that the store does not report (restore, undo, reset)."""
         self.generation += 1
-        self._dirty = True
+        self._set_dirty()
 
     def take(self) -> bool:
         """True once per burst of changes (the coalescing point)."""
@@ -61,6 +75,7 @@ class ClusterBridge:
         if self._watch is not None:
             self._watch.stop()
             self._watch = None
+        self.on_dirty = None
 
 
 @dataclass

@@ -53,6 +53,21 @@ def test_bridge_counts_a_restore_and_not_a_write():
     bridge.close()
 
 
+def test_bridge_counts_a_restore_followed_by_writes_before_anyone_asked():
+    c = Cluster()
+    bridge = ClusterBridge(c)
+    before = bridge.restores
+    snap = c.snapshot()
+    for name in ("a", "b"):
+        c.api.create(
+            {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": name, "namespace": "default"}}
+        )
+    c.restore(snap)
+    c.api.create({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c", "namespace": "default"}})
+    assert bridge.restores == before + 1
+    bridge.close()
+
+
 def expected_cluster_text(cluster) -> str:
     """The node boxes built from scratch (every pod listed) with the public ``node_box``."""
     nodes = sorted(
@@ -176,3 +191,73 @@ def test_name_list_shows_the_first_names_then_a_count():
     text = name_list(names)
     assert text.startswith("pod-00000, pod-00001, ") and text.endswith(", … +9980 more")
     assert text.count(",") == 20
+
+
+def workloads_rows(pane: WorkloadsPane) -> list[tuple[object, str]]:
+    """The Workloads rows as shown (key and rendered text with its styles)."""
+    return [(r.key, r.render().markup) for r in pane.query_one(RowList).rows]
+
+
+def rebuilt_rows(pane: WorkloadsPane, cluster, ns: str | None = None) -> list[tuple[object, str]]:
+    """The same rows built from scratch, listing every object (the selector path)."""
+    rows, _ = pane.build_rows(cluster, ns, None, pane.query_one(RowList).size.width)
+    return [(r.key, r.render().markup) for r in rows]
+
+
+async def test_workloads_rows_follow_writes_from_the_index_and_equal_a_rebuild(tmp_path):
+    app = sandbox_app(tmp_path)
+    async with app.run_test(size=(140, 45)) as pilot:
+        ws = app.screen
+        cluster = app.session.cluster
+        pane = ws.query_one(WorkloadsPane)
+        counter = ListCounter(cluster.api)
+
+        async def check() -> None:
+            """The pane's refresh (counted) shows what a build from scratch (not counted) shows."""
+            counter.active = True
+            await show(pilot, "workloads")
+            counter.active = False
+            assert workloads_rows(pane) == rebuilt_rows(pane, cluster)
+            assert pane.count == len(cluster.api.list_objects("pods"))
+
+        try:
+            await check()
+            counter.calls.clear()
+            await type_line(pilot, "kubectl create deployment web --image=nginx --replicas=3")
+            ws.action_fast_forward(60)
+            await check()
+            keys = [k for k, _ in workloads_rows(pane)]
+            assert [k[0] for k in keys if k[2].startswith("web")].count("pods") == 3
+            await type_line(pilot, "kubectl scale deployment web --replicas=5")
+            ws.action_fast_forward(60)
+            await check()
+            await type_line(pilot, "kubectl set image deployment/web nginx=nginx:1.27")  # a rollout
+            ws.action_fast_forward(5)
+            await check()  # mid-rollout: pods under the old and the new ReplicaSet
+            ws.action_fast_forward(120)
+            await check()
+            await type_line(pilot, "kubectl run solo --image=nginx")
+            await type_line(pilot, "kubectl create job once --image=busybox -- true")
+            ws.action_fast_forward(30)
+            await check()
+            await type_line(pilot, "kubectl delete pod solo --grace-period=0 --force")
+            await check()
+            await type_line(pilot, "kubectl delete deployment web")
+            await check()  # the ReplicaSets and pods orphaned before the garbage collector removes them
+            ws.action_fast_forward(60)
+            await check()
+            # A namespace filter shows that namespace's trees from the same index.
+            pane.query_one("#wl-namespace", Input).value = "kube-system"
+            await pilot.pause()
+            counter.active = True
+            await show(pilot, "workloads")
+            counter.active = False
+            assert workloads_rows(pane) == rebuilt_rows(pane, cluster, "kube-system")
+            pane.query_one("#wl-namespace", Input).value = ""
+            await pilot.pause()
+            assert "pods" not in counter.calls  # every write reached the pane through its watch
+            ws.action_undo()  # restores the snapshot taken before the last command
+            await check()
+            assert counter.calls.count("pods") == 1  # a restore: the pane listed the pods once, again
+        finally:
+            counter.close()

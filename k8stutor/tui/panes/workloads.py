@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from bisect import bisect_left, insort
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from itertools import chain
 from typing import Any
 
 from rich.text import Text
@@ -46,6 +49,41 @@ OWNERS = [
     ("replicasets.apps", "replicaset.apps"),
     ("replicationcontrollers", "replicationcontroller"),
 ]
+
+
+# Kinds listed under their controller (a Deployment, StatefulSet or DaemonSet never is), in row order.
+CHILD_KINDS = (*(r for r, _ in OWNERS[3:]), "pods")
+RANK = {res: i for i, res in enumerate((*(r for r, _ in OWNERS), "pods"))}
+PREFIXES = {**dict(OWNERS), "pods": "pod"}
+
+
+@dataclass(eq=False)
+class _Entry:
+    """One indexed object: ``key`` (rank, namespace, name, uid) orders rows; ``placed`` is kid/top/hidden."""
+
+    res: str
+    obj: dict[str, Any]
+    ns: str
+    key: tuple[int, str, str, str]
+    parent: str | None
+    placed: str = ""
+
+
+def _name_length(res: str, name: str) -> int:
+    """How wide a row's NAME is before its tree branch (``deployment.apps/web``; ``pod/`` counts 5)."""
+    return 5 + len(name) if res == "pods" else len(PREFIXES[res]) + 1 + len(name)
+
+
+def _discard(lists: dict[Any, list[Any]], at: Any, key: Any) -> None:
+    """Remove ``key`` from the sorted list ``lists[at]`` (dropping the list when it empties)."""
+    lst = lists.get(at)
+    if lst is None:
+        return
+    i = bisect_left(lst, key)
+    if i < len(lst) and lst[i] == key:
+        del lst[i]
+    if not lst:
+        del lists[at]
 
 
 def _controller_uid(obj: dict[str, Any]) -> str | None:
@@ -100,6 +138,21 @@ class WorkloadsPane(Pane):
         self._changes = 0
         self.count = 0
         self.columns: list[tuple[str, int]] = list(COLUMNS)
+        self._widths = [w for _, w in COLUMNS]  # shared by every row's renderer
+        self._rts: dict[str, Any] = {}
+        self._rts_for: Any = None
+        # The index, fed by store watches: every workload object and pod by uid, who claims whom, each
+        # controller's children and each namespace's top-level objects as sorted keys, and the rows built.
+        self._indexed_for: tuple[int, int] | None = None
+        self._entries: dict[str, _Entry] = {}
+        self._claims: dict[str, set[str]] = defaultdict(set)
+        self._kids: dict[str, list[tuple[int, str, str, str]]] = defaultdict(list)
+        self._top: dict[str, list[tuple[int, str, str, str]]] = defaultdict(list)
+        self._blocks: dict[str, list[Row]] = {}  # top-level uid → its tree's rows
+        self._ns_rows: dict[str, list[Row]] = {}
+        self._lengths: dict[str, Counter[int]] = defaultdict(Counter)
+        self._pod_count: Counter[str] = Counter()
+        self._ns_count: Counter[str] = Counter()
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="filters"):
@@ -112,107 +165,264 @@ class WorkloadsPane(Pane):
     # ---- data ------------------------------------------------------------------------------------
     def refresh_from(self, cluster: Any) -> None:
         self._cluster = cluster
+        if self._rts_for is not cluster:
+            self._rts = {res: cluster.registry.resolve(res.split(".")[0]) for res in PREFIXES}
+            self._rts_for = cluster
         ns = self.query_one("#wl-namespace", Input).value.strip() or None
         selector = self.query_one("#wl-labels", Input).value.strip() or None
         width = self.query_one(RowList).size.width or self.size.width or 120
-        # No write to a workload kind since the last build (only time moved, or other kinds changed): the
-        # rows stand and the visible ones re-render their AGE. The bridge counts restores (undo, reset, sim
-        # load), which the store does not report to watches.
-        self.watch_store(cluster, ("pods", *(r for r, _ in OWNERS)), self._bump)
-        state = (*self.index_key(cluster), self._changes, ns, selector, width)
+        # The rows are kept from store watches: a write rebuilds only the tree (top-level object and what
+        # it owns) the written object belongs to. The bridge counts restores (undo, reset, sim load), which
+        # the store does not report to watches: then everything is listed again.
+        if self.watch_store(cluster, ("pods", *(r for r, _ in OWNERS)), self._on_write):
+            self._indexed_for = None
+        indexed_for = self.index_key(cluster)
+        if self._indexed_for != indexed_for:
+            self._reindex(cluster)
+            self._indexed_for = indexed_for
+        state = (indexed_for, self._changes, ns, selector, width)
         rowlist = self.query_one(RowList)
         if state == self._state and rowlist.rows:
-            rowlist.rerender()
+            rowlist.rerender()  # only time moved: the visible rows re-render their AGE
             return
         self._state = None
-        api, registry = cluster.api, cluster.registry
-        now = cluster.now()
-        try:
-            objs = {res: api.list_objects(res, ns, selector) for res, _ in OWNERS}
-            pods = api.list_objects("pods", ns, selector)
-        except Exception as e:  # a bad selector: show kubectl's message instead of rows
-            self.query_one(RowList).set_rows([])
-            self.query_one("#wl-count", Static).update(Text(str(e), style="red"))
-            return
+        if selector:
+            try:
+                rows, pods = self.build_rows(cluster, ns, selector, width)
+            except Exception as e:  # a bad selector: show kubectl's message instead of rows
+                rowlist.set_rows([])
+                self.query_one("#wl-count", Static).update(Text(str(e), style="red"))
+                return
+        else:
+            rows, pods = self._indexed_rows(cluster, ns, width)
+        self.count = pods
+        rowlist.set_rows(rows, width=sum(w + 1 for _, w in self.columns))
+        self.query_one("#wl-count", Static).update(f"{pods} pods")
+        self._state = state
+
+    def _set_columns(self, cluster: Any, width: int, longest: int) -> None:
+        node_width = max((len(n["metadata"]["name"]) for n in cluster.api.list_objects("nodes")), default=4)
+        columns = fit_columns(width, node_width, longest + 4)
+        if columns != self.columns:
+            self.columns = columns
+            self._widths[:] = [w for _, w in columns]  # every row's renderer reads this list
+            self.query_one("#wl-header", Static).update(self.header_text(columns))
+
+    def build_rows(
+        self, cluster: Any, ns: str | None, selector: str | None, width: int
+    ) -> tuple[list[Row], int]:
+        """Every row built from scratch by listing the cluster (used with a label selector, and the
+        reference the watch-fed rows must equal); returns the rows and the number of pods listed."""
+        api = cluster.api
+        objs = {res: api.list_objects(res, ns, selector) for res, _ in OWNERS}
+        pods = api.list_objects("pods", ns, selector)
         children: dict[str, list[tuple[str, dict[str, Any]]]] = defaultdict(list)
         shown_uids: set[str] = set()
         for res, _ in OWNERS:
             for o in objs[res]:
                 shown_uids.add(o["metadata"]["uid"])
-        for res, _ in OWNERS[3:]:
-            for o in objs[res]:
+        for res, lst in (*((r, objs[r]) for r in CHILD_KINDS[:-1]), ("pods", pods)):
+            for o in lst:
                 uid = _controller_uid(o)
                 if uid:
                     children[uid].append((res, o))
-        for p in pods:
-            uid = _controller_uid(p)
-            if uid:
-                children[uid].append(("pods", p))
-        prefixes = {res: prefix for res, prefix in OWNERS}
-        prefixes["pods"] = "pod"
-        rts = {res: registry.resolve(res.split(".")[0]) for res in prefixes}
-        rows: list[Row] = []
         namespaces = sorted(
             {o["metadata"].get("namespace", "") for lst in objs.values() for o in lst}
             | {p["metadata"].get("namespace", "") for p in pods}
         )
         by_ns: dict[str, list[tuple[str, dict[str, Any]]]] = defaultdict(list)
-        for res, _ in OWNERS:
-            for o in objs[res]:
+        for res, lst in (*objs.items(), ("pods", pods)):
+            for o in lst:
                 uid = _controller_uid(o)
                 if uid and uid in shown_uids:
                     continue
                 by_ns[o["metadata"].get("namespace", "")].append((res, o))
-        for p in pods:
-            uid = _controller_uid(p)
-            if uid and uid in shown_uids:
-                continue
-            by_ns[p["metadata"].get("namespace", "")].append(("pods", p))
-
-        node_width = max((len(n["metadata"]["name"]) for n in api.list_objects("nodes")), default=4)
         longest = max(
-            (len(prefixes[r]) + 1 + len(o["metadata"]["name"]) for r, lst in objs.items() for o in lst),
+            (
+                _name_length(r, o["metadata"]["name"])
+                for r, lst in (*objs.items(), ("pods", pods))
+                for o in lst
+            ),
             default=0,
         )
-        longest = max(longest, max((5 + len(p["metadata"]["name"]) for p in pods), default=0)) + 4
-        columns = fit_columns(width, node_width, longest)
-        if columns != self.columns:
-            self.columns = columns
-            self.query_one("#wl-header", Static).update(self.header_text(columns))
-
-        widths = [w for _, w in columns]
+        self._set_columns(cluster, width, longest)
+        rows: list[Row] = []
 
         def add(res: str, obj: dict[str, Any], depth: int, last: bool) -> None:
-            key = (res, obj["metadata"].get("namespace", ""), obj["metadata"]["name"])
-            rows.append(Row(key, self._renderer(rts[res], res, prefixes[res], obj, depth, last, now, widths)))
+            rows.append(self._row(res, obj, depth, last))
             kids = children.get(obj["metadata"]["uid"], ())
             for i, (cres, child) in enumerate(kids):
                 add(cres, child, depth + 1, i == len(kids) - 1)
 
         for n in namespaces:
             if n:
-                rows.append(Row(("namespaces", "", n), _ns_renderer(n)))
+                rows.append(_ns_row(n))
             for res, o in by_ns.get(n, ()):
                 add(res, o, 0, False)
-        self.count = len(pods)
-        rowlist.set_rows(rows, width=sum(w + 1 for _, w in columns))
-        self.query_one("#wl-count", Static).update(f"{len(pods)} pods")
-        self._state = state
+        return rows, len(pods)
 
-    def _renderer(
-        self,
-        rt: Any,
-        res: str,
-        prefix: str,
-        obj: dict[str, Any],
-        depth: int,
-        last: bool,
-        now: float,
-        widths: list[int],
-    ) -> Any:
+    # ---- the watch-fed index ---------------------------------------------------------------------
+    def _reindex(self, cluster: Any) -> None:
+        self._entries.clear()
+        self._claims.clear()
+        self._kids.clear()
+        self._top.clear()
+        self._blocks.clear()
+        self._ns_rows.clear()
+        self._lengths.clear()
+        self._pod_count.clear()
+        self._ns_count.clear()
+        for res in (*(r for r, _ in OWNERS), "pods"):
+            for o in cluster.api.list_objects(res):
+                self._add(res, o)
+
+    def _on_write(self, ev: Any) -> None:
+        self._changes += 1
+        if self._indexed_for is None:
+            return  # the next refresh lists everything anyway
+        obj = ev.object
+        uid = obj["metadata"].get("uid")
+        if not uid:
+            return
+        old = self._entries.get(uid)
+        if ev.type != "DELETED" and old is not None and old.parent == _controller_uid(obj):
+            old.obj = obj  # the common write (status, scale): same place, its tree's rows are made again
+            self._touch(old)
+            return
+        self._remove(uid)
+        if ev.type != "DELETED":
+            self._add(ev.resource, ev.object)
+
+    def _placement(self, entry: _Entry) -> str:
+        """Where an object's row goes: under its controller (``kid``), at the top of its namespace, or
+        nowhere (a Deployment, StatefulSet or DaemonSet whose controller is itself listed)."""
+        parent = self._entries.get(entry.parent) if entry.parent else None
+        if parent is None or parent.res == "pods":
+            return "top"
+        return "kid" if entry.res in CHILD_KINDS else "hidden"
+
+    def _add(self, res: str, obj: dict[str, Any]) -> None:
+        meta = obj["metadata"]
+        ns, name, uid = meta.get("namespace", ""), meta["name"], meta["uid"]
+        entry = _Entry(res, obj, ns, (RANK[res], ns, name, uid), _controller_uid(obj))
+        self._entries[uid] = entry
+        if entry.parent:
+            self._claims[entry.parent].add(uid)
+        self._lengths[ns][_name_length(res, name)] += 1
+        self._ns_count[ns] += 1
+        if res == "pods":
+            self._pod_count[ns] += 1
+        self._place(entry)
+        if res != "pods":  # what named this object its controller moves under it
+            for kid in list(self._claims.get(uid, ())):
+                self._move(kid)
+
+    def _remove(self, uid: str) -> None:
+        entry = self._entries.get(uid)
+        if entry is None:
+            return
+        self._unplace(entry)
+        del self._entries[uid]
+        if entry.parent:
+            claims = self._claims[entry.parent]
+            claims.discard(uid)
+            if not claims:
+                del self._claims[entry.parent]
+        lengths = self._lengths[entry.ns]
+        length = _name_length(entry.res, entry.key[2])
+        lengths[length] -= 1
+        if not lengths[length]:
+            del lengths[length]
+        self._ns_count[entry.ns] -= 1
+        if not self._ns_count[entry.ns]:
+            del self._ns_count[entry.ns]
+            self._ns_rows.pop(entry.ns, None)
+        if entry.res == "pods":
+            self._pod_count[entry.ns] -= 1
+        if entry.res != "pods":  # what it controlled goes back to the top
+            for kid in list(self._claims.get(uid, ())):
+                self._move(kid)
+
+    def _move(self, uid: str) -> None:
+        entry = self._entries[uid]
+        self._unplace(entry)
+        self._place(entry)
+
+    def _place(self, entry: _Entry) -> None:
+        entry.placed = self._placement(entry)
+        if entry.placed == "kid" and entry.parent:
+            insort(self._kids[entry.parent], entry.key)
+        elif entry.placed == "top":
+            insort(self._top[entry.ns], entry.key)
+        self._touch(entry)
+
+    def _unplace(self, entry: _Entry) -> None:
+        self._touch(entry)
+        if entry.placed == "kid":
+            _discard(self._kids, entry.parent, entry.key)
+        elif entry.placed == "top":
+            _discard(self._top, entry.ns, entry.key)
+            self._blocks.pop(entry.key[3], None)
+        entry.placed = ""
+
+    def _touch(self, entry: _Entry) -> None:
+        """Mark the tree holding ``entry`` (its top-level ancestor's rows) to be built again."""
+        self._ns_rows.pop(entry.ns, None)
+        for _ in range(8):  # (ownership is a tree; a cycle written by hand must not loop)
+            if entry.placed != "kid":
+                break
+            parent = self._entries.get(entry.parent or "")
+            if parent is None:
+                break
+            entry = parent
+        if entry.placed == "top":
+            self._blocks.pop(entry.key[3], None)
+
+    def _block(self, uid: str) -> list[Row]:
+        rows: list[Row] = []
+
+        def add(entry: _Entry, depth: int, last: bool) -> None:
+            rows.append(self._row(entry.res, entry.obj, depth, last))
+            kids = self._kids.get(entry.key[3], ())
+            for i, key in enumerate(kids):
+                add(self._entries[key[3]], depth + 1, i == len(kids) - 1)
+
+        add(self._entries[uid], 0, False)
+        return rows
+
+    def _indexed_rows(self, cluster: Any, ns: str | None, width: int) -> tuple[list[Row], int]:
+        if ns:
+            namespaces = [ns] if ns in self._ns_count else []
+        else:
+            namespaces = sorted(self._ns_count)
+        longest = max((max(self._lengths[n], default=0) for n in namespaces), default=0)
+        self._set_columns(cluster, width, longest)
+        rows: list[Row] = []
+        for n in namespaces:
+            ns_rows = self._ns_rows.get(n)
+            if ns_rows is None:
+                blocks = self._blocks
+                for key in self._top.get(n, ()):
+                    if key[3] not in blocks:
+                        blocks[key[3]] = self._block(key[3])
+                ns_rows = [_ns_row(n)] if n else []
+                ns_rows.extend(
+                    chain.from_iterable(map(blocks.__getitem__, (k[3] for k in self._top.get(n, ()))))
+                )
+                self._ns_rows[n] = ns_rows
+            rows.extend(ns_rows)
+        return rows, sum(self._pod_count[n] for n in namespaces)
+
+    def _row(self, res: str, obj: dict[str, Any], depth: int, last: bool) -> Row:
+        key = (res, obj["metadata"].get("namespace", ""), obj["metadata"]["name"])
+        return Row(key, self._renderer(res, obj, depth, last))
+
+    def _renderer(self, res: str, obj: dict[str, Any], depth: int, last: bool) -> Any:
+        rt, prefix, widths = self._rts[res], PREFIXES[res], self._widths
+
         def render() -> Text:
             # The clock at render time: a row drawn later (scrolled to, or re-rendered) shows its current age.
-            cells = table_cells(rt, obj, self._cluster.now() if self._cluster is not None else now)
+            cells = table_cells(rt, obj, self._cluster.now())
             ready, status, restarts = summary(res, cells)
             branch = ("    " * (depth - 1) + ("└─ " if last else "├─ ")) if depth else ""
             name = branch + f"{prefix}/{obj['metadata']['name']}"
@@ -233,9 +443,6 @@ class WorkloadsPane(Pane):
             return t
 
         return render
-
-    def _bump(self, ev: Any) -> None:
-        self._changes += 1
 
     # ---- interaction -----------------------------------------------------------------------------
     def on_resize(self, event: Any) -> None:
@@ -261,6 +468,11 @@ class WorkloadsPane(Pane):
             return
         res, ns, name = key
         self.post_message(ObjectAction(action, res, ns, name))
+
+
+def _ns_row(ns: str) -> Row:
+    """The header row of a namespace."""
+    return Row(("namespaces", "", ns), _ns_renderer(ns))
 
 
 def _ns_renderer(ns: str) -> Any:

@@ -29,6 +29,11 @@ from ..widgets.prompt import Prompt
 TICK = 0.1
 AUTOSAVE_EVERY = 5.0
 TIME_ONLY_REFRESH = 1.0
+# A cluster change is shown this long after it (not at the next tick): one frame at 60 fps, so the
+# prompt's output is drawn before the panes re-read the cluster.
+CHANGE_DELAY = 0.02
+# Panes re-read the cluster at most this often (or every 4x the last refresh's cost, when that is longer).
+MIN_REFRESH_INTERVAL = 0.05
 
 
 class WorkspaceScreen(Screen[None]):
@@ -62,6 +67,8 @@ class WorkspaceScreen(Screen[None]):
         self._last_refresh = 0.0
         self._refresh_cost = 0.0
         self._pending_refresh = False
+        self._change_timer: Any = None
+        self._refresh_timer: Any = None
         self._last_save = time.monotonic()
         self._changed_since_save = False
         self.refresh_count = 0
@@ -98,6 +105,7 @@ class WorkspaceScreen(Screen[None]):
         self._update_clock()
         self.refresh_panes(force=True)
         self.set_interval(TICK, self._tick, name="pacer")
+        self.bridge.on_dirty = self._change_soon
         self._apply_compact(self.app.size.width, self.app.size.height)
 
     def on_resize(self, event: Any) -> None:
@@ -123,6 +131,18 @@ class WorkspaceScreen(Screen[None]):
         self._update_clock()
         if self.autosave_enabled and self._changed_since_save and now - self._last_save >= AUTOSAVE_EVERY:
             self._autosave()
+
+    def _change_soon(self) -> None:
+        """A change arrived (called inside the engine write): show it in a frame, not at the next tick."""
+        if self._change_timer is None and self.is_attached:
+            self._change_timer = self.set_timer(CHANGE_DELAY, self._show_change, name="change")
+
+    def _show_change(self) -> None:
+        self._change_timer = None
+        if self.bridge.take():
+            self._changed_since_save = True
+            self.session.dirty = True
+            self.post_message(ClusterChanged(store_changed=True))
 
     def _update_clock(self) -> None:
         c = self.session.cluster
@@ -155,8 +175,12 @@ class WorkspaceScreen(Screen[None]):
     def refresh_panes(self, force: bool = False) -> None:
         """Re-read the cluster into the visible pane, no more often than its cost allows."""
         now = time.monotonic()
-        if not force and now - self._last_refresh < max(TICK, self._refresh_cost * 4):
+        wait = max(MIN_REFRESH_INTERVAL, self._refresh_cost * 4) - (now - self._last_refresh)
+        if not force and wait > 0:
+            # Throttled: the refresh happens when the interval is over (not at some later tick).
             self._pending_refresh = True
+            if self._refresh_timer is None:
+                self._refresh_timer = self.set_timer(wait, self._refresh_pending, name="refresh")
             return
         self._pending_refresh = False
         start = time.perf_counter()
@@ -174,6 +198,11 @@ class WorkspaceScreen(Screen[None]):
         self._refresh_cost = time.perf_counter() - start
         self._last_refresh = time.monotonic()
         self.refresh_count += 1
+
+    def _refresh_pending(self) -> None:
+        self._refresh_timer = None
+        if self._pending_refresh:
+            self.refresh_panes()
 
     def active_pane(self) -> Pane | None:
         tabs = self.query_one(TabbedContent)
@@ -331,7 +360,7 @@ class WorkspaceScreen(Screen[None]):
         self.post_message(CommandExecuted(out))
 
     def after_change(self) -> None:
-        """The next pacer tick (within 100 ms) re-reads the panes; the output shows first."""
+        """The panes re-read the cluster a frame later (``CHANGE_DELAY``); the output shows first."""
         self.bridge.mark()
         self._update_clock()
 
