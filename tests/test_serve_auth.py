@@ -14,6 +14,7 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs
 
 import pytest
 import yaml
@@ -35,12 +36,9 @@ JANE = UserInfo("jane", ("dev", "system:authenticated"))
 
 
 def _req(method: str, target: str) -> Request:
+    """A request as the HTTP layer parses it (query values percent-decoded)."""
     path, _, query = target.partition("?")
-    q: dict[str, list[str]] = {}
-    for kv in query.split("&") if query else []:
-        k, _, v = kv.partition("=")
-        q.setdefault(k, []).append(v)
-    return Request(method, target, path, q, {})
+    return Request(method, target, path, parse_qs(query, keep_blank_values=True), {})
 
 
 @pytest.mark.parametrize(
@@ -68,7 +66,7 @@ def _req(method: str, target: str) -> Request:
         (
             "GET",
             "/api/v1/namespaces/a/pods?fieldSelector=metadata.name%3Dweb",
-            (True, "list", "", "pods", "", "a", ""),
+            (True, "list", "", "pods", "", "a", "web"),
         ),
         (
             "GET",

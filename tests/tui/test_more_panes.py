@@ -376,3 +376,14 @@ async def test_workloads_keeps_its_rows_when_only_time_moves(tmp_path):
         await type_line(pilot, "kubectl label pod solo tier=web")
         ws.refresh_panes(force=True)
         assert rowlist.rows is not rows
+
+
+def test_a_pane_without_refresh_from_is_refused_when_defined():
+    import pytest
+
+    from k8stutor.tui.panes.base import Pane
+
+    with pytest.raises(TypeError, match="Broken must define refresh_from"):
+
+        class Broken(Pane):
+            title = "Broken"

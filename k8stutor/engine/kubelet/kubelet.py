@@ -18,6 +18,7 @@ from ..runtime.images import ImageRef, ImageRefError, go_duration, parse_image, 
 from ..runtime.processes import (
     FOREVER,
     JournalVFS,
+    ProcessRun,
     ProcessRunner,
     ProcessSpec,
     build_rootfs,
@@ -293,29 +294,7 @@ class Kubelet:
 
             c.extra_files.setdefault("/etc/resolv.conf", resolv_conf(w.pod).text())
             c.extra_files.setdefault("/etc/hosts", _etc_hosts(w))
-        spec = ProcessSpec(
-            argv,
-            img,
-            env,
-            c.hostname,
-            _memory_limit(cs.spec),
-            cs.spec.get("workingDir") or (img.workdir if img else "/"),
-            w.pod_ip,
-            started,
-            self._resolver(w),
-            present=self.clock.now,
-            read_file=lambda path: c.read_text(path, started),
-        )
-        run = server_fast_path(spec)
-        if run is None:
-            fs = build_rootfs(
-                img, {"hostname": c.hostname, "tag": cs.ref.tag, "pod_ip": w.pod_ip}, JournalVFS
-            )
-            for path, content in c.extra_files.items():
-                fs.makedirs(path.rsplit("/", 1)[0] or "/")
-                fs.write(path, content.encode())
-            c.runner = ProcessRunner(spec, fs)
-            run = c.runner.advance(3600.0)
+        spec, run = self._spawn(w, c, cs, img, argv, env, started, mount=False)
         if run.start_error or run.exit_code is not None:
             # Not a long-running process in this runtime: keep the container up as the status says.
             run = type(run)(
@@ -950,33 +929,7 @@ class Kubelet:
             c.extra_files.setdefault("/etc/resolv.conf", resolv_conf(w.pod).text())
             c.extra_files.setdefault("/etc/hosts", _etc_hosts(w))
         self.recorder.event(w.pod, "Normal", "Created", f"Created container: {cs.name}", cs.field_path)
-        limit = _memory_limit(cs.spec)
-        spec = ProcessSpec(
-            argv,
-            img,
-            env,
-            c.hostname,
-            limit,
-            cs.spec.get("workingDir") or (img.workdir if img else "/"),
-            w.pod_ip,
-            now,
-            self._resolver(w),
-            present=self.clock.now,
-            read_file=lambda path: c.read_text(path, now),
-        )
-        run = server_fast_path(spec)
-        if run is None:
-            fs = build_rootfs(
-                img, {"hostname": c.hostname, "tag": cs.ref.tag, "pod_ip": w.pod_ip}, JournalVFS
-            )
-            for path, content in c.extra_files.items():
-                fs.makedirs(path.rsplit("/", 1)[0] or "/")
-                fs.write(path, content.encode())
-            if c.mount_volumes is not None:
-                self._sync_peers(w, c, now)
-                c.mount_volumes(fs, True)
-            c.runner = ProcessRunner(spec, fs)
-            run = c.runner.advance(3600.0)
+        spec, run = self._spawn(w, c, cs, img, argv, env, now, mount=True)
         cs.last = cs.current if cs.current is not None else cs.last
         cs.current = c
         cs.stopping = False
@@ -1023,6 +976,37 @@ class Kubelet:
                 if kind == "startup" or not has_startup:
                     self._schedule_probe(w, cs, c, ps, now + float(pspec.get("initialDelaySeconds", 0) or 0))
         self._write_status(w)
+
+    def _spawn(
+        self, w: Any, c: Any, cs: Any, img: Any, argv: list[str], env: dict[str, str], started: float, mount: bool
+    ) -> tuple[ProcessSpec, ProcessRun]:
+        """Start a container's main process at ``started``: the server fast path, or the mini-shell on the image's
+        root filesystem plus the kubelet's files (and, with ``mount``, the pod's volumes) in a resumable runner."""
+        spec = ProcessSpec(
+            argv,
+            img,
+            env,
+            c.hostname,
+            _memory_limit(cs.spec),
+            cs.spec.get("workingDir") or (img.workdir if img else "/"),
+            w.pod_ip,
+            started,
+            self._resolver(w),
+            present=self.clock.now,
+            read_file=lambda path: c.read_text(path, started),
+        )
+        run = server_fast_path(spec)
+        if run is not None:
+            return spec, run
+        fs = build_rootfs(img, {"hostname": c.hostname, "tag": cs.ref.tag, "pod_ip": w.pod_ip}, JournalVFS)
+        for path, content in c.extra_files.items():
+            fs.makedirs(path.rsplit("/", 1)[0] or "/")
+            fs.write(path, content.encode())
+        if mount and c.mount_volumes is not None:
+            self._sync_peers(w, c, started)
+            c.mount_volumes(fs, True)
+        c.runner = ProcessRunner(spec, fs)
+        return spec, c.runner.advance(3600.0)
 
     def _schedule_continuation(
         self, w: PodWorker, cs: CState, c: Container, spec: ProcessSpec, horizon: float, seen: int = -1

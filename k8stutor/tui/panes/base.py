@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual.containers import Vertical
@@ -96,9 +96,17 @@ class Pane(Vertical):
         bridge = getattr(self.screen, "bridge", None)
         return (id(cluster), getattr(bridge, "restores", 0))
 
-    def refresh_from(self, cluster: Any) -> None:  # pragma: no cover - interface
-        """Re-read the cluster and update what is shown."""
-        raise NotImplementedError
+    if TYPE_CHECKING:
+
+        def refresh_from(self, cluster: Any) -> None:
+            """Re-read the cluster and update what is shown (every pane defines it; checked at class creation)."""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        # Textual widgets can't take ABCMeta, so the "abstract method" is enforced here: a pane class without
+        # refresh_from fails when it is defined, not when the workspace first refreshes it.
+        super().__init_subclass__(**kwargs)
+        if not callable(getattr(cls, "refresh_from", None)):
+            raise TypeError(f"{cls.__name__} must define refresh_from(cluster)")
 
     def header_text(self, columns: list[tuple[str, int]]) -> Text:
         """A bold header line for the given (title, width) columns."""
